@@ -1,0 +1,132 @@
+#include "ev_fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int ev_fs_append_durable(const char *path, const char *buf, size_t len, ev_error *err)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    struct stat st;
+    if (fd < 0)
+        return ev_error_sys(err, EV_EIO, errno, "%s: cannot open for append", path);
+    if (fstat(fd, &st) == 0 && st.st_size > 0) {
+        char last = '\n';
+        if (pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
+            if (write_all(fd, "\n", 1) < 0) {
+                int e = errno;
+                close(fd);
+                return ev_error_sys(err, EV_EIO, e, "%s: write failed", path);
+            }
+        }
+    }
+    if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+        int e = errno;
+        close(fd);
+        return ev_error_sys(err, EV_EIO, e, "%s: write failed", path);
+    }
+    if (close(fd) < 0)
+        return ev_error_sys(err, EV_EIO, errno, "%s: close failed", path);
+    return EV_OK;
+}
+
+int ev_fs_write_atomic(const char *path, const char *buf, size_t len, ev_error *err)
+{
+    char tmp[PATH_MAX];
+    int fd;
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
+        return ev_error_set(err, EV_EINVAL, "%s: path too long", path);
+    fd = mkstemp(tmp);
+    if (fd < 0)
+        return ev_error_sys(err, EV_EIO, errno, "%s: cannot create temporary file", path);
+    if (write_all(fd, buf, len) < 0 || fsync(fd) < 0 || fchmod(fd, 0644) < 0) {
+        int e = errno;
+        close(fd);
+        unlink(tmp);
+        return ev_error_sys(err, EV_EIO, e, "%s: write failed", path);
+    }
+    if (close(fd) < 0 || rename(tmp, path) < 0) {
+        int e = errno;
+        unlink(tmp);
+        return ev_error_sys(err, EV_EIO, e, "%s: cannot replace", path);
+    }
+    return EV_OK;
+}
+
+int ev_fs_read_all(char **out, size_t *len_out, const char *path, ev_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t cap = 0, len = 0;
+    *out = NULL;
+    if (!f)
+        return ev_error_sys(err, errno == ENOENT ? EV_ENOENT : EV_EIO, errno, "%s", path);
+    for (;;) {
+        size_t n;
+        if (cap - len < 4096) {
+            size_t ncap = cap ? cap * 2 : 65536;
+            char *nb = realloc(buf, ncap + 1);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return ev_error_set(err, EV_ENOMEM, "%s: out of memory", path);
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    if (ferror(f)) {
+        free(buf);
+        fclose(f);
+        return ev_error_set(err, EV_EIO, "%s: read error", path);
+    }
+    fclose(f);
+    buf[len] = '\0';
+    *out = buf;
+    if (len_out)
+        *len_out = len;
+    return EV_OK;
+}
+
+int ev_fs_mkdirs(const char *path, ev_error *err)
+{
+    char buf[PATH_MAX];
+    size_t i, n = strlen(path);
+    if (n == 0 || n >= sizeof buf)
+        return ev_error_set(err, EV_EINVAL, "bad directory path '%s'", path);
+    memcpy(buf, path, n + 1);
+    for (i = 1; i <= n; i++) {
+        if (buf[i] == '/' || buf[i] == '\0') {
+            char c = buf[i];
+            buf[i] = '\0';
+            if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+                return ev_error_sys(err, EV_EIO, errno, "%s: cannot create directory", buf);
+            buf[i] = c;
+        }
+    }
+    return EV_OK;
+}

@@ -1,0 +1,10 @@
+#!/bin/sh
+# Configure and build into ./build (or $EV_BUILD_DIR). Extra arguments go to cmake.
+set -eu
+cd "$(dirname "$0")/.."
+B="${EV_BUILD_DIR:-build}"
+gen=""
+command -v ninja >/dev/null 2>&1 && gen="-G Ninja"
+[ -f "$B/CMakeCache.txt" ] && gen=""
+cmake -S . -B "$B" $gen -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+cmake --build "$B" -j "$(nproc)"
