@@ -31,7 +31,7 @@ static int swap_link(const char *link, const char *target)
 static void unit(void)
 {
     char dir[] = "/tmp/ev_test_sampler.XXXXXX", root[256];
-    const int cpus[] = { 0, 1 }, pids[] = { 4242, 5000 };
+    const int cpus[] = { 0, 1 }, pids[] = { 4242, 5000 }; /* o.npids = 1 below: 4242 */
     ev_sampler_iface ifs[2];
     ev_sampler_options o = EV_SAMPLER_OPTIONS_INIT;
     ev_sampler *s = NULL;
@@ -119,8 +119,7 @@ static void unit(void)
 
     /* callback form, no series */
     {
-        const int one[] = { 4242 };
-        o.pids = one; o.npids = 1; o.nifaces = 0; o.interval_s = 0;
+        o.pids = pids; o.npids = 1; o.nifaces = 0; o.interval_s = 0;
         EV_CHECK(swap_link(root, EV_FIXTURES "/proc1") == 0);
         rc = ev_sample_during(&r, &o, NULL, NULL, NULL, &err);
         EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
