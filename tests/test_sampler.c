@@ -4,11 +4,14 @@
  *                           and the per-interval series adds up to the window
  *   test_sampler --threads  system: this process runs named threads ("CPU 0/TCG" burning user
  *                           time, "vhost-PID" burning system time); the sampler must attribute
- *                           each thread's own CPU clock to the right class */
+ *                           each thread's own CPU clock to the right class
+ *   test_sampler --cli EXE  unit: edgevirt-sample's exit codes and JSON output */
 #include "ev_sampler.h"
 #include "ev_test.h"
 
+#include <cjson/cJSON.h>
 #include <pthread.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -267,8 +270,80 @@ static int threads(void)
     return ev_test_done();
 }
 
+/* ---- the edgevirt-sample CLI ----------------------------------------------------------- */
+
+static int run_status(const char *cmd)
+{
+    int st = system(cmd);
+    return (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
+}
+
+static int cli(const char *exe)
+{
+    char cmd[2048], *buf = NULL;
+    size_t cap = 0, n = 0;
+    FILE *p;
+    cJSON *root, *procs, *ifs, *series;
+    snprintf(cmd, sizeof cmd, "%s --help >/dev/null", exe);
+    EV_CHECK(run_status(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "%s --bogus -- true 2>/dev/null", exe);
+    EV_CHECK(run_status(cmd) == 2);
+    snprintf(cmd, sizeof cmd, "%s --cpus 1-0 -- true 2>/dev/null", exe);
+    EV_CHECK(run_status(cmd) == 2);
+    snprintf(cmd, sizeof cmd, "%s --iface nosuch0 -- true 2>/dev/null", exe);
+    EV_CHECK(run_status(cmd) == 2);
+    snprintf(cmd, sizeof cmd, "%s -- false >/dev/null 2>&1", exe);
+    EV_CHECK(run_status(cmd) == 1); /* the command failed: status 1, JSON still printed */
+    /* a bounded shell loop as the command, accounted with --child; lo counted */
+    snprintf(cmd, sizeof cmd, "%s --child --iface lo=nic --interval 0.1 -- "
+             "sh -c 'i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done'", exe);
+    p = popen(cmd, "r");
+    EV_CHECK(p != NULL);
+    if (!p)
+        return ev_test_done();
+    for (;;) {
+        size_t r;
+        if (n + 4096 > cap) {
+            char *nb = realloc(buf, cap + 65536);
+            if (!nb)
+                break;
+            buf = nb;
+            cap += 65536;
+        }
+        r = fread(buf + n, 1, cap - n - 1, p);
+        if (r == 0)
+            break;
+        n += r;
+    }
+    EV_CHECK(pclose(p) == 0);
+    if (!buf)
+        return ev_test_done();
+    buf[n] = '\0';
+    root = cJSON_Parse(buf);
+    EV_CHECK_MSG(root != NULL, "not JSON: %.200s", buf);
+    EV_CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(root, "schema")), "edgevirt.sample/1");
+    EV_CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(root, "command_status")), "exit 0");
+    EV_CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(root, "window_s")) > 0);
+    procs = cJSON_GetObjectItem(root, "processes");
+    EV_CHECK(cJSON_GetArraySize(procs) == 1);
+    EV_CHECK(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(procs, 0), "present")));
+    /* the shell loop burns user time: at least one tick of it is seen in its own process */
+    EV_CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(
+                 cJSON_GetObjectItem(cJSON_GetArrayItem(procs, 0), "ticks"), "proc_user")) >= 1);
+    ifs = cJSON_GetObjectItem(root, "interfaces");
+    EV_CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(ifs, 0), "role")), "nic");
+    series = cJSON_GetObjectItem(root, "series");
+    EV_CHECK(cJSON_GetArraySize(series) >= 1);
+    cJSON_Delete(root);
+    free(buf);
+    return ev_test_done();
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[1], "--cli") == 0)
+        return cli(argv[2]);
+
     if (argc > 1 && strcmp(argv[1], "--threads") == 0)
         return threads();
     unit();
