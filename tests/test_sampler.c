@@ -21,6 +21,9 @@
 #error "EV_FIXTURES must name tests/fixtures"
 #endif
 
+/* the busy loops write here so the compiler keeps them */
+static volatile unsigned long ev_sink;
+
 static int swap_link(const char *link, const char *target)
 {
     char tmp[512];
@@ -177,7 +180,6 @@ static void *burn(void *arg)
 {
     burner *b = arg;
     static char buf[65536];
-    volatile unsigned long x = 0;
     FILE *z = b->sys ? fopen("/dev/zero", "r") : NULL;
     pthread_setname_np(pthread_self(), b->name);
     while (thread_cpu_s() < b->seconds) { /* bounded by its own CPU time ... */
@@ -186,7 +188,7 @@ static void *burn(void *arg)
             (void)!fread(buf, 1, sizeof buf, z);
         else
             for (i = 0; i < 100000; i++)
-                x += i * i;
+                ev_sink += i * i;
     }
     if (z)
         fclose(z);
