@@ -16,3 +16,5 @@ set_tests_properties(sys_cpu_mpstat sys_sampler_threads PROPERTIES LABELS "syste
 set_tests_properties(sys_netdev_veth PROPERTIES LABELS "root" SKIP_RETURN_CODE 77)
 add_test(NAME sys_sample_cli COMMAND test_sampler --cli $<TARGET_FILE:edgevirt-sample>)
 set_tests_properties(sys_sample_cli PROPERTIES LABELS "unit")
+add_test(NAME sys_sampler_tcg COMMAND test_sampler --tcg)
+set_tests_properties(sys_sampler_tcg PROPERTIES LABELS "vm" SKIP_RETURN_CODE 77)
