@@ -162,5 +162,6 @@ int main(int argc, char **argv)
     }
     walk(argv[1]);
     printf("%d files checked under %s, %d bad\n", nfiles, argv[1], nbad);
+    EV_CHECK(nbad == 0);
     return ev_test_done();
 }
