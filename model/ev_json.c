@@ -55,14 +55,14 @@ int ev_json_parse_text(cJSON **out, const char *text, size_t len, const ev_json_
     *out = NULL;
     root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (!root) {
-        /* cJSON's error pointer is global: take it right away (end is the same value). */
-        const char *e = cJSON_GetErrorPtr();
+        /* cJSON also reports the position through return_parse_end, which is ours and so
+         * safe from other threads; its global cJSON_GetErrorPtr() is only the fallback, read
+         * right away before any other cJSON call can overwrite it. */
+        const char *e = end ? end : cJSON_GetErrorPtr();
         size_t off, i, col = 1;
         int line = (ctx && ctx->line > 0) ? ctx->line : 1;
         char near[24];
         ev_json_ctx c = ctx ? *ctx : (ev_json_ctx){ NULL, 0, NULL };
-        if (!e)
-            e = end;
         off = (e && e >= text && e <= text + len) ? (size_t)(e - text) : 0;
         for (i = 0; i < off; i++) {
             if (text[i] == '\n') {

@@ -246,6 +246,15 @@ static void test_append(void)
     /* the failed record does not mark the point done; the earlier ok one does */
     EV_CHECK(ev_recset_find_point(&set, r.point) == 0);
     ev_recset_free(&set);
+    /* an invalid record is refused, and the file is left as it was */
+    r.value_size = 0;
+    EV_CHECK(ev_record_validate(&r, &err) == EV_ERANGE);
+    EV_CHECK_STR(err.msg, "<record>: workload.value_size: must be an integer in [1, 536870912], got 0");
+    EV_CHECK(ev_record_append(path, &r, &err) == EV_ERANGE);
+    EV_CHECK_MSG(strstr(err.msg, "runs.jsonl: record not appended: <record>: workload.value_size") != NULL,
+                 "%s", err.msg);
+    EV_CHECK(ev_recset_load(&set, path, 1, &dropped, &err) == EV_OK && set.n == 2);
+    ev_recset_free(&set);
     unlink(path);
     rmdir(dir);
 }
