@@ -377,6 +377,31 @@ int ev_json_get_array(const cJSON *obj, const char *field, const cJSON **out, in
     return EV_OK;
 }
 
+int ev_json_get_num_array(const cJSON *obj, const char *field, double *out, size_t n,
+                          int required, const ev_json_ctx *ctx, ev_error *err)
+{
+    const cJSON *a = NULL, *it;
+    size_t i = 0, have;
+    int rc = ev_json_get_array(obj, field, &a, required, ctx, err);
+    if (rc != EV_OK || !a)
+        return rc;
+    have = (size_t)cJSON_GetArraySize(a);
+    if (have != n)
+        return ev_json_fail(err, EV_ESCHEMA, ctx, field, "must have %zu numbers, got %zu", n, have);
+    for (it = a->child; it; it = it->next, i++) {
+        char name[128];
+        snprintf(name, sizeof name, "%.100s[%zu]", field, i);
+        if (!cJSON_IsNumber(it))
+            return ev_json_fail(err, EV_ESCHEMA, ctx, name, "must be a number, got %s",
+                                ev_json__type(it));
+        if (!isfinite(it->valuedouble))
+            return ev_json_fail(err, EV_ERANGE, ctx, name, "must be a finite number");
+    }
+    for (it = a->child, i = 0; it; it = it->next, i++)
+        out[i] = it->valuedouble;
+    return EV_OK;
+}
+
 void ev_json_ctx_sub(ev_json_ctx *child, const ev_json_ctx *parent, const char *name, char *buf,
                      size_t len)
 {
