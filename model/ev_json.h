@@ -122,7 +122,8 @@ int ev_json_get_array(const cJSON *obj, const char *field, const cJSON **out, in
                       const ev_json_ctx *ctx, ev_error *err);
 
 /* An array of exactly n finite numbers copied to out[0..n-1], e.g. a flattened covariance
- * matrix. Messages: "PATH.cov: must have 16 numbers, got 15", "PATH.cov[3]: must be a number, got a string". Absent and optional: out untouched. */
+ * matrix. Messages: "PATH.cov: must have 16 numbers, got 15",
+ * "PATH.cov[3]: must be a number, got a string". Absent and optional: out untouched. */
 int ev_json_get_num_array(const cJSON *obj, const char *field, double *out, size_t n,
                           int required, const ev_json_ctx *ctx, ev_error *err);
 
