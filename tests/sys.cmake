@@ -5,6 +5,7 @@ foreach(t cpu netdev sampler)
   target_link_libraries(test_${t} PRIVATE ev_sys PkgConfig::CJSON ${MATH_LIB})
   target_compile_definitions(test_${t} PRIVATE EV_FIXTURES="${EV_SYS_FIXTURES}")
 endforeach()
+target_link_libraries(test_sampler PRIVATE ev_formats) # ev_sampler_fill_record -> ev_record_validate
 add_test(NAME sys_cpu COMMAND test_cpu)
 add_test(NAME sys_cpu_mpstat COMMAND test_cpu --mpstat)
 add_test(NAME sys_netdev COMMAND test_netdev)

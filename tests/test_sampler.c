@@ -9,6 +9,7 @@
  *                           the "CPU 0/TCG" thread's user time, basis "tcg", no guest time
  *   test_sampler --cli EXE  unit: edgevirt-sample's exit codes and JSON output */
 #include "ev_sampler.h"
+#include "ev_time.h"
 #include "ev_test.h"
 
 #include <cjson/cJSON.h>
@@ -118,9 +119,17 @@ static void unit(void)
         EV_CHECK(ordered);
         EV_CHECK_NEAR(tprev, r.window_s, 1e-9);
     }
-    /* into a run record */
-    memset(&rec, 0, sizeof rec);
+    /* into a run record, which the formats library accepts */
+    ev_record_init(&rec);
+    snprintf(rec.platform, sizeof rec.platform, "linuxvm");
+    snprintf(rec.point, sizeof rec.point, "linuxvm/GET/64/c50/P1/r0");
+    ev_time_iso8601(rec.time, sizeof rec.time);
+    rec.value_size = 64;
+    rec.rps = 1000;
     ev_sampler_fill_record(&rec, &r, 0);
+    rc = ev_record_validate(&rec, &err);
+    EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
+    EV_CHECK(rec.cpu_ncpu == 2);
     EV_CHECK_NEAR(rec.cpu[EV_CPU_USER], 50, 1e-9);
     EV_CHECK_STR(rec.cpu_basis, "mpstat");
     EV_CHECK_STR(rec.threads.basis, "tcg");
