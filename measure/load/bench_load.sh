@@ -13,7 +13,7 @@ command -v redis-server >/dev/null || { echo "bench_load: redis-server not insta
 command -v redis-benchmark >/dev/null || { echo "bench_load: redis-benchmark not installed" >&2; exit 1; }
 export LC_ALL=C
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+free_port() { local p; for _ in $(seq 200); do p=$((20000 + RANDOM % 40000)); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; echo "no free port" >&2; return 1; }
 PORT=$(free_port)
 TMP=$(mktemp -d)
 redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$TMP/redis.log" 2>&1 &

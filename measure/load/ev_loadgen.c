@@ -76,7 +76,6 @@ typedef struct client {
     unsigned char *op;
     uint32_t qcap, qhead, qn;
     int pollout;
-    uint64_t mixpos;
     size_t tmpl_len;       /* >0: obuf[0..tmpl_len) holds a full batch that can be re-sent */
     uint32_t tmpl_n;
     struct worker *w;
@@ -116,6 +115,7 @@ typedef struct worker {
     uint64_t t_last, last_progress;
     double interval_ns;
     uint64_t k, rr;
+    uint64_t mixpos;
     char *rbuf;
 } worker;
 
@@ -257,7 +257,7 @@ static int append_req(worker *w, client *c, uint64_t ts)
         op = OP_GET;
     else {
         uint32_t cyc = r->o->ratio_set + r->o->ratio_get;
-        op = (c->mixpos++ % cyc) < r->o->ratio_set ? OP_SET : OP_GET;
+        op = (w->mixpos++ % cyc) < r->o->ratio_set ? OP_SET : OP_GET; /* per thread: exact ratio */
     }
     uint32_t sz = op == OP_SET ? draw_size(r, &w->rng) : 0;
     if (obuf_reserve(c, (size_t)sz + 64))
@@ -340,7 +340,7 @@ static int flush_client(worker *w, client *c)
                 return fail(w, EV_ESYS, -1, "epoll_ctl: %s", strerror(errno));
             return EV_OK;
         }
-        return fail(w, EV_ECLOSED, EV_LOAD_E_CLOSED, "write to server failed: %s",
+        return fail(w, EV_ECLOSED, EV_LOAD_E_CLOSED, "connection closed: write to server: %s",
                     n < 0 ? strerror(errno) : "short write");
     }
     c->ooff = c->olen = 0;
@@ -457,7 +457,7 @@ static int on_readable(worker *w, client *c)
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
             return EV_OK;
-        return fail(w, EV_ECLOSED, EV_LOAD_E_CLOSED, "read from server failed: %s", strerror(errno));
+        return fail(w, EV_ECLOSED, EV_LOAD_E_CLOSED, "connection closed: read from server: %s", strerror(errno));
     }
     uint64_t now = ev_time_now_ns();
     void *reply;

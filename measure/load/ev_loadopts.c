@@ -53,7 +53,8 @@ const char *ev_load_usage(void)
 "  --warmup SECONDS     run each test unmeasured for SECONDS first (0)\n"
 "  --data-size-list S:W,...  weighted value sizes, e.g. 32:70,1024:25 (like memtier)\n"
 "  --size-lognormal MEDIAN:SIGMA[:MIN:MAX]  lognormal value sizes, clamped to [MIN,MAX]\n"
-"  --ratio SET:GET      add a MIX test with SET:GET requests in that ratio (like memtier)\n"
+"  --ratio SET:GET      MIX test with SET:GET requests in that ratio (like memtier); runs\n"
+"                       alone unless -t is given too\n"
 "  --get-ratio F        same, as the fraction F of GETs (0..1)\n"
 "  --rate RPS           open loop at RPS requests/s in total; latency is measured from each\n"
 "                       request's scheduled send time (coordinated-omission correction)\n"
@@ -282,6 +283,7 @@ int ev_load_options_parse(ev_load_options *o, int argc, char **argv, ev_error *e
             int rc = parse_tests(o, a, err);
             if (rc)
                 return rc;
+            o->tests_given = 1;
             break;
         }
         case 'q':
@@ -378,6 +380,8 @@ int ev_load_options_parse(ev_load_options *o, int argc, char **argv, ev_error *e
     }
     if (optind < argc)
         return ev_error_set(err, EV_EUSAGE, "unexpected argument '%s' (see --help)", argv[optind]);
+    if (o->ratio_set + o->ratio_get > 0 && !o->tests_given)
+        o->tests = 0; /* --ratio alone runs only the MIX test */
     return EV_OK;
 }
 

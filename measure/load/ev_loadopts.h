@@ -30,7 +30,8 @@ typedef struct ev_load_options {
     uint32_t value_size;     /* -d (3) */
     uint32_t pipeline;       /* -P (1); open loop: max outstanding requests per connection */
     uint64_t keyspace;       /* -r (0 = one key "key:__rand_int__", like redis-benchmark) */
-    unsigned tests;          /* -t: EV_LOAD_T_* mask (default SET|GET) */
+    unsigned tests;          /* -t: EV_LOAD_T_* mask (default SET|GET; only MIX with --ratio) */
+    int tests_given;         /* 1 when -t was on the command line */
     uint32_t threads;        /* --threads (1) */
     int quiet;               /* -q */
     ev_load_format format;   /* --csv, --json */
