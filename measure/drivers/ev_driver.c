@@ -167,6 +167,8 @@ int ev_driver_start(ev_driver *d, ev_error *err)
             ev_drv_kill_group(d->pid, 2.0, &d->status);
             d->running = 0;
         }
+        if (d->pid)
+            d->exited = 1;
         ev_error_prefix(err, "%s", d->info.platform);
     }
     return rc;

@@ -217,8 +217,12 @@ static int fc_put(ev_driver *d, const fc_req *r, ev_error *err)
     cc = curl_easy_perform(c);
     if (cc != CURLE_OK) {
         char when[128];
+        double until = ev_time_now_s() + 1.0;
         snprintf(when, sizeof when, "during PUT %s", r->path);
-        if (!ev_drv_alive(d))
+        /* a dropped connection usually means the VMM died: give it a moment to be reaped */
+        while (ev_drv_alive(d) && ev_time_now_s() < until)
+            ev_time_sleep_s(0.02, NULL);
+        if (!d->running)
             rc = ev_drv_died(d, when, err);
         else
             rc = ev_error_set(err, cc == CURLE_OPERATION_TIMEDOUT ? EV_ETIMEOUT : EV_ECONNECT,
