@@ -12,6 +12,7 @@ foreach(t driver_settings driver_plan driver_firecracker driver_native driver_qe
   add_executable(test_${t} test_${t}.c)
   target_link_libraries(test_${t} PRIVATE ev_drivers ev_common PkgConfig::HIREDIS)
 endforeach()
+target_link_libraries(test_driver_firecracker PRIVATE PkgConfig::CURL PkgConfig::CJSON)
 
 add_test(NAME driver_settings COMMAND test_driver_settings)
 add_test(NAME driver_plan COMMAND test_driver_plan ${EV_DRV_FIXTURES})
