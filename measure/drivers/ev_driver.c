@@ -131,6 +131,8 @@ int ev_driver_plan(const ev_driver *d, char **out, ev_error *err)
     d->ops->plan(d, &b);
     ev_drv_buf_printf(&b, "ready PING %s:%d until PONG (timeout given by the runner)\n",
                       d->info.host, d->info.port);
+    if (d->ops->plan_after_ready)
+        d->ops->plan_after_ready(d, &b);
     stop = d->ops->stop_argv ? d->ops->stop_argv(d) : NULL;
     if (stop) {
         ev_drv_buf_printf(&b, "stop run ");

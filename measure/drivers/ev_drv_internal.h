@@ -33,7 +33,6 @@ void ev_drv_argv_add(ev_drv_argv *a, const char *s);
 void ev_drv_argv_addf(ev_drv_argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ev_drv_argv_addv(ev_drv_argv *a, char *const *v); /* v NULL-terminated, may be NULL */
 void ev_drv_argv_free(ev_drv_argv *a);
-char **ev_drv_strv_dup(char *const *v);
 void ev_drv_strv_free(char **v);
 
 typedef struct ev_drv_ops {
@@ -42,6 +41,8 @@ typedef struct ev_drv_ops {
     int (*parse)(ev_driver *d, const cJSON *s, const char *path, ev_error *err);
     /* the driver's lines of the plan (between the common header and "ready"/"stop") */
     void (*plan)(const ev_driver *d, ev_drv_buf *b);
+    /* lines for after PONG (pinning vCPU threads); may be NULL */
+    void (*plan_after_ready)(const ev_driver *d, ev_drv_buf *b);
     int (*start)(ev_driver *d, ev_error *err);
     /* after PONG (pin vCPU threads); may be NULL */
     int (*after_ready)(ev_driver *d, ev_error *err);

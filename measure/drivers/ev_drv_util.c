@@ -154,23 +154,6 @@ void ev_drv_argv_free(ev_drv_argv *a)
     a->n = a->cap = 0;
 }
 
-char **ev_drv_strv_dup(char *const *v)
-{
-    ev_drv_argv a = {0};
-    if (!v)
-        return NULL;
-    ev_drv_argv_add(&a, "");
-    a.n = 0;
-    free(a.v[0]);
-    a.v[0] = NULL;
-    ev_drv_argv_addv(&a, v);
-    if (a.oom) {
-        ev_drv_argv_free(&a);
-        return NULL;
-    }
-    return a.v;
-}
-
 void ev_drv_strv_free(char **v)
 {
     char **p;
@@ -294,10 +277,6 @@ int ev_drv_get_strv(const cJSON *o, const char *path, const char *key, int requi
     if (cJSON_GetArraySize(it) < min_len)
         return ev_error_set(err, EV_ESCHEMA, "%s.%s: needs at least %d element(s)", pth(path), key,
                             min_len);
-    ev_drv_argv_add(&a, "");
-    free(a.v[0]);
-    a.v[0] = NULL;
-    a.n = 0;
     cJSON_ArrayForEach(e, it) {
         if (!cJSON_IsString(e)) {
             ev_drv_argv_free(&a);
@@ -306,7 +285,9 @@ int ev_drv_get_strv(const cJSON *o, const char *path, const char *key, int requi
         ev_drv_argv_add(&a, e->valuestring);
         i++;
     }
-    if (a.oom) {
+    if (!a.v) /* an empty array: a list holding only the terminator */
+        a.v = calloc(1, sizeof *a.v);
+    if (a.oom || !a.v) {
         ev_drv_argv_free(&a);
         return ev_error_set(err, EV_ENOMEM, "out of memory");
     }
@@ -484,9 +465,12 @@ int ev_drv_kill_group(pid_t pid, double timeout_s, int *status)
 
 int ev_drv_run(char *const *argv, double timeout_s, char *line, size_t n, ev_error *err)
 {
-    char tmpl[] = "/tmp/edgevirt-run-XXXXXX";
-    int fd = mkstemp(tmpl), st = 0, rc;
+    const char *td = getenv("TMPDIR");
+    char tmpl[PATH_MAX];
+    int fd, st = 0, rc;
     pid_t pid;
+    snprintf(tmpl, sizeof tmpl, "%s/edgevirt-run-XXXXXX", td && *td ? td : "/tmp");
+    fd = mkstemp(tmpl);
     if (fd < 0)
         return ev_error_sys(err, EV_ESYS, errno, "mkstemp");
     close(fd);
