@@ -72,6 +72,8 @@ struct ev_driver {
     int running;                     /* pid not yet reaped */
     int exited, status;              /* after reaping */
     int version_set;                 /* version came from the settings */
+    char netns[PATH_MAX / 4];        /* network namespace path ("" = the caller's) */
+    int spawn_outside_netns;         /* kata: ctr itself stays in the caller's namespace */
     void *priv;
 };
 
@@ -99,6 +101,11 @@ void ev_drv_plan_spawn(ev_drv_buf *b, const ev_driver *d, char *const *argv, int
  * RETURNS EV_OK, EV_ENOENT (binary missing), EV_ESYS (exec/pin failed; message says which). */
 int ev_drv_spawn(pid_t *out, char *const *argv, const int *cpus, int n_cpus,
                  const char *log_path, ev_error *err);
+/* the same, entering the network namespace at netns_path first (NULL or "" = stay) */
+int ev_drv_spawn_ns(pid_t *out, char *const *argv, const int *cpus, int n_cpus,
+                    const char *log_path, const char *netns_path, ev_error *err);
+/* the driver's main child: ev_drv_spawn_ns with d's pinning, log and namespace */
+int ev_drv_spawn_main(ev_driver *d, char *const *argv, ev_error *err);
 /* run argv to completion within timeout_s; first line of output into line (may be NULL).
  * RETURNS EV_OK (exit 0), EV_ECHILD, EV_ETIMEOUT (killed), spawn errors. */
 int ev_drv_run(char *const *argv, double timeout_s, char *line, size_t n, ev_error *err);
@@ -124,7 +131,7 @@ void ev_drv_probe_version(ev_driver *d, char *const *argv);
 
 /* the settings keys every driver accepts (ev_driver.c parses them) */
 #define EV_DRV_COMMON_KEYS "driver", "platform", "host", "port", "pin_cpus", "version", \
-    "workdir", "instance_iface", "offload"
+    "workdir", "instance_iface", "offload", "netns"
 
 /* the main child has exited (already reaped): EV_ECHILD "PLATFORM: DRIVER (pid N) exited with
  * status S WHEN; log PATH: tail" with the driver's explanation first */
@@ -133,5 +140,9 @@ int ev_drv_died(ev_driver *d, const char *when, ev_error *err);
 /* ---- Redis ---- */
 /* one PING attempt: connect + PING with timeout_s; EV_OK only on PONG */
 int ev_drv_ping(const char *host, int port, double timeout_s, ev_error *err);
+/* the same from inside the network namespace at netns_path (NULL or "" = the caller's): the
+ * socket is created there (setns around the connect; needs CAP_SYS_ADMIN) */
+int ev_drv_ping_ns(const char *netns_path, const char *host, int port, double timeout_s,
+                   ev_error *err);
 
 #endif
