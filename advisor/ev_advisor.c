@@ -192,7 +192,28 @@ static void explain(ev_advice *a)
             addf(s, L, "; the runner-up %s spends %.1f us more in %s", r->id, dmax,
                  cat_names[worst]);
     }
-    addf(s, L, ". At saturation the limit is %s.", b->bottleneck);
+    addf(s, L, ".");
+    if (b->bound == EV_BOUND_WIRE)
+        addf(s, L, " At saturation the %g Gbit/s link is the limit (%.0f requests/s; its CPU "
+             "alone would allow %.0f).", p->link_rate_bps / 1e9, b->x_wire, b->x_cpu);
+    else if (b->bound == EV_BOUND_CLIENT)
+        addf(s, L, " At saturation the client (%g connections x pipeline %g) is the limit; the "
+             "CPU alone would allow %.0f requests/s.", p->clients, p->pipeline, b->x_cpu);
+    else
+        addf(s, L, " At saturation its one core is the limit, the largest share going to %s.",
+             cat_names[b->bound_cat >= 0 && b->bound_cat < EV_NCAT ? b->bound_cat : 0]);
+    if (p->objective == EV_OBJ_MAX_APP_CPU) {
+        const ev_adv_platform *g = b;
+        for (i = 0; i < a->n; i++)
+            if (a->plat[i].guest_share > g->guest_share)
+                g = &a->plat[i];
+        if (g != b)
+            addf(s, L, " Note: %s runs the largest share of its CPU inside the microVM (%.0f %% "
+                 "guest vs %.0f %% for %s), the paper's reading of 'more CPU for the "
+                 "application' (S4); counted as headroom left on the core, %s leaves %.1f %% "
+                 "and %s %.1f %%.", g->id, g->guest_share, b->guest_share, b->id, b->id,
+                 b->app_cpu, g->id, g->app_cpu);
+    }
 }
 
 /* ---- size sweep ---- */
@@ -348,9 +369,10 @@ static int do_sweep(ev_advice *a, const ev_model *m, gsl_rng *rng, ev_error *err
                 goto out;
             if (b != cur) {
                 if (cur >= 0 && a->nwins < EV_ADV_MAX_WINS) {
-                    double at = a->grid[g];
-                    if ((rc = bisect(&at, a, m, (size_t)cur, (size_t)b, a->grid[g - 1],
-                                     a->grid[g], &cond, err)))
+                    double at = sqrt(a->grid[g - 1] * a->grid[g]);
+                    /* no winner beyond (nobody carries the rate): stop halfway */
+                    if (b >= 0 && (rc = bisect(&at, a, m, (size_t)cur, (size_t)b, a->grid[g - 1],
+                                               a->grid[g], &cond, err)))
                         goto out;
                     a->wins[a->nwins].plat = (size_t)cur;
                     a->wins[a->nwins].from = from;
@@ -514,6 +536,8 @@ int ev_advisor_run(ev_advice **out, const ev_model *m, int model_is_default,
         q->cpu_total = dsum(q->cpu);
         q->host_cpu = q->cpu[EV_CPU_USER] + q->cpu[EV_CPU_SYSTEM] + q->cpu[EV_CPU_SOFTIRQ];
         q->app_cpu = 100.0 - q->cpu_total;
+        q->guest_share = q->demand_us_total > 0 ? 100.0 * q->demand_us[EV_CPU_GUEST] /
+                                                      q->demand_us_total : 0;
         q->score = metric(&pr, p);
         q->feasible = 1;
         if (p->mode == EV_LOAD_OFFERED && pr.rps < p->rate_rps) {
@@ -595,7 +619,7 @@ int ev_advisor_run(ev_advice **out, const ev_model *m, int model_is_default,
     /* rank, then everything that refers to plat[] by index */
     qsort(a->plat, a->n, sizeof a->plat[0], cmp_rank);
     a->have_best = a->plat[0].feasible;
-    snprintf(a->recommendation, sizeof a->recommendation, "%s",
+    snprintf(a->recommendation, sizeof a->recommendation, "%.47s",
              a->have_best ? a->plat[0].id : "none");
     if (o.curves && (rc = do_sweep(a, m, rng, err)))
         goto fail;

@@ -15,6 +15,9 @@
  *  - app_cpu ("CPU left to the application in the guest"): 100 - total CPU used on the core at
  *    the operating point: what a compute-heavy application sharing the platform's one core can
  *    still use;
+ *  - guest_share: 100 * D_guest / sum D, the share of the platform's CPU spent inside the
+ *    microVM. The paper reads a larger guest share at saturation as "more CPU for the
+ *    application" (S4); app_cpu above is the physical headroom. Both are reported;
  *  - p_best: the share of draws in which the platform is the best feasible one for the objective.
  *
  * Ownership: *out from ev_advisor_run is freed with ev_advice_free (NULL-safe). */
@@ -71,6 +74,9 @@ typedef struct ev_adv_platform {
     double cpu_total, cpu_lo, cpu_hi;   /* point + 95 % interval */
     double app_cpu, app_cpu_lo, app_cpu_hi; /* 100 - cpu_total (and its interval) */
     double host_cpu;                    /* user + system + softirq (outside the guest) */
+    double guest_share;                 /* 100 * guest / total: the share of the platform's
+                                           CPU that runs inside the microVM (the paper's C5
+                                           view; independent of the rate) */
 
     /* open load: simulated latency (des_done = 1) */
     int des_done;

@@ -78,6 +78,7 @@ int ev_advisor_charts(int *rendered, char *warn, size_t warn_len, const ev_advic
     ev_plot_set_range(p, 'x', a->grid[0], a->grid[EV_ADV_NGRID - 1]);
     ev_plot_add_marker(p, mss, mark);
     ev_plot_set_note(p, note);
+    ev_plot_set_key(p, "bottom left");
     for (k = 0; k < a->n; k++) {
         i = ord[k];
         if ((rc = ev_plot_add_series(p, a->plat[i].id, EV_STYLE_LINES, a->grid, a->curve[i],
@@ -158,7 +159,7 @@ int ev_advisor_charts(int *rendered, char *warn, size_t warn_len, const ev_advic
                 double t = fx[j]; fx[j] = fx[j - 1]; fx[j - 1] = t;
                 t = fy[j]; fy[j] = fy[j - 1]; fy[j - 1] = t;
             }
-        if ((rc = ev_plot_add_series(p, "Pareto front", EV_STYLE_LINES, fx, fy, NULL, NULL, nf)))
+        if ((rc = ev_plot_add_series(p, "Pareto front", EV_STYLE_LINESPOINTS, fx, fy, NULL, NULL, nf)))
             goto nomem;
         ev_plot_set_range(p, 'y', 0, NAN);
         ev_plot_set_range(p, 'x', 0, NAN);

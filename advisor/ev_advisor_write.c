@@ -184,9 +184,9 @@ int ev_advisor_write_text(char **out, const ev_advice *a)
     put(&b, "uncertainty: %zu Monte Carlo draws of the model parameters (seed %lu); intervals are "
         "95 %%\n\n", a->opt.draws, a->opt.seed);
 
-    put(&b, "%-4s %-16s %-6s %9s %19s %6s %7s %6s %6s %6s %6s %7s  %-12s", "rank", "platform",
-        "path", "rps", "rps 95% interval", "P(best)", "CPU%", "user", "sys", "soft", "guest",
-        "app-CPU", "bottleneck");
+    put(&b, "%-4s %-16s %-6s %9s %17s %7s %7s %6s %6s %6s %6s %7s %6s  %-11s", "rank",
+        "platform", "path", "rps", "95% interval", "P(best)", "CPU%", "user", "sys", "soft",
+        "guest", "app-CPU", "in-VM", "bottleneck");
     if (open)
         put(&b, " %9s %9s", "p50 ms", "p99 ms");
     put(&b, "\n");
@@ -194,9 +194,10 @@ int ev_advisor_write_text(char **out, const ev_advice *a)
         const ev_adv_platform *q = &a->plat[i];
         char iv[40];
         snprintf(iv, sizeof iv, "%.0f - %.0f", q->rps_lo, q->rps_hi);
-        put(&b, "%-4zu %-16s %-6s %9.0f %19s %6.0f%% %7.1f %6.1f %6.1f %6.1f %6.1f %7.1f  %-12s",
-            i + 1, q->id, ev_path_name(q->path), q->rps, iv, 100 * q->p_best, q->cpu_total,
-            q->cpu[0], q->cpu[1], q->cpu[2], q->cpu[3], q->app_cpu, q->bottleneck);
+        put(&b, "%-4zu %-16s %-6s %9.0f %17s %6.0f%% %7.1f %6.1f %6.1f %6.1f %6.1f %7.1f %5.0f%%  "
+            "%-11s", i + 1, q->id, ev_path_name(q->path), q->rps, iv, 100 * q->p_best,
+            q->cpu_total, q->cpu[0], q->cpu[1], q->cpu[2], q->cpu[3], q->app_cpu, q->guest_share,
+            q->bottleneck);
         if (open) {
             if (q->des_done)
                 put(&b, " %9.3f %9.3f", 1e3 * q->des.p50_s, 1e3 * q->des.p99_s);
@@ -207,9 +208,10 @@ int ev_advisor_write_text(char **out, const ev_advice *a)
             put(&b, "  (excluded: %s)", q->why_not);
         put(&b, "\n");
     }
-    put(&b, "\nCPU columns: percent of one core at %s, by mpstat category; app-CPU = 100 - "
-        "CPU%% (left to an application sharing the core).\n",
-        open ? "the offered rate" : "each platform's own capacity");
+    put(&b, "\nrps: capacity at saturation (the model's mean; interval and P(best) from the draws).\n"
+        "CPU columns: percent of one core at %s, by mpstat category; app-CPU = 100 - CPU%%\n"
+        "(left to an application sharing the core); in-VM = guest / CPU%% (share run inside the "
+        "microVM).\n", open ? "the offered rate" : "each platform's own capacity");
     if (open)
         put(&b, "Latency: simulated single-core FIFO server, %llu requests per platform, "
             "%s arrivals (server time only: queueing + service, no network RTT).\n",
@@ -308,6 +310,7 @@ int ev_advisor_write_json(char **out, const ev_advice *a)
         rc = rc ? rc : ev_json_add_num(it, "app_cpu", q->app_cpu);
         rc = rc ? rc : ev_json_add_num(it, "app_cpu_lo", q->app_cpu_lo);
         rc = rc ? rc : ev_json_add_num(it, "app_cpu_hi", q->app_cpu_hi);
+        rc = rc ? rc : ev_json_add_num(it, "guest_share", q->guest_share);
         rc = rc ? rc : add_cpu_obj(it, "cpu_us_per_request", q->demand_us);
         rc = rc ? rc : add_cpu_obj(it, "cpu_at_saturation", q->sat_cpu);
         rc = rc ? rc : ev_json_add_str(it, "bottleneck", q->bottleneck);
@@ -371,15 +374,15 @@ int ev_advisor_write_csv(char **out, const ev_advice *a)
     put(&b, "# edgevirt.advice.csv/1 profile=%s model=%s objective=%s\n", a->profile.name,
         a->model_name, ev_objective_name(a->profile.objective));
     put(&b, "rank,platform,path,feasible,rps,rps_lo,rps_hi,p_best,op_rate_rps,cpu_pct,cpu_lo_pct,"
-        "cpu_hi_pct,user_pct,system_pct,softirq_pct,guest_pct,app_cpu_pct,cpu_us_per_request,"
+        "cpu_hi_pct,user_pct,system_pct,softirq_pct,guest_pct,app_cpu_pct,guest_share_pct,cpu_us_per_request,"
         "bottleneck,lat_p50_ms,lat_p99_ms\n");
     for (i = 0; i < a->n; i++) {
         const ev_adv_platform *q = &a->plat[i];
         put(&b, "%zu,%s,%s,%d,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,"
-            "%.17g,%.17g,%.17g,%s,", i + 1, q->id, ev_path_name(q->path), q->feasible, q->rps,
+            "%.17g,%.17g,%.17g,%.17g,%s,", i + 1, q->id, ev_path_name(q->path), q->feasible, q->rps,
             q->rps_lo, q->rps_hi, q->p_best, q->op_rate, q->cpu_total, q->cpu_lo, q->cpu_hi,
-            q->cpu[0], q->cpu[1], q->cpu[2], q->cpu[3], q->app_cpu, q->demand_us_total,
-            q->bottleneck);
+            q->cpu[0], q->cpu[1], q->cpu[2], q->cpu[3], q->app_cpu, q->guest_share,
+            q->demand_us_total, q->bottleneck);
         if (q->des_done)
             put(&b, "%.17g,%.17g\n", 1e3 * q->des.p50_s, 1e3 * q->des.p99_s);
         else
