@@ -33,6 +33,17 @@ static int load_run_json(const char *path, const char *text, ev_error *err)
     return rc;
 }
 
+#ifdef EV_HAVE_PROFILE
+#include "ev_profile.h"
+/* A workload profile (advisor); a histogram file it names is read relative to it. */
+static int load_profile(const char *path, const char *text, ev_error *err)
+{
+    ev_profile p;
+    (void)text;
+    return ev_profile_load(&p, path, err);
+}
+#endif
+
 /* ===================== SCHEMA DISPATCH TABLE =====================
  * One row per file format. The coordinator registers the other loaders here when they land:
  *   { "edgevirt.model/1",   <wrapper around ev_model_parse> },    (model)
@@ -44,6 +55,9 @@ static const struct {
     ev_loader_fn load;
 } loaders[] = {
     { EV_RECORD_SCHEMA, load_run_json },
+#ifdef EV_HAVE_PROFILE
+    { EV_PROFILE_SCHEMA, load_profile },
+#endif
 };
 /* ================================================================= */
 
