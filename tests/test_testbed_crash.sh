@@ -26,6 +26,20 @@ check "stray process in the gateway" alive "$EXECPID"
 check "up with a platform running keeps it" "$TB" up --prefix $P --run-dir "$RUN" --link-rate none
 check "redis still alive after up" alive "$DPID"
 
+# A CPU quota on the gateway (cgroup v1 or v2), applied to the running platform.
+if "$TB" up --prefix $P --run-dir "$RUN" --link-rate none --gateway-quota 0.5 \
+        --quota-period-us 50000; then
+    ok
+    st=$("$TB" status --prefix $P --run-dir "$RUN")
+    cg=$(printf '%s' "$st" | grep -o '"path":[^,]*' | head -n1 | sed 's/.*"\(\/[^"]*\)".*/\1/')
+    check "status reads the quota back: $cg" sh -c "printf '%s' '$st' | grep -q '\"quota_cores\":	0.5'"
+    check "redis is in the gateway cgroup" grep -qx "$DPID" "$cg/cgroup.procs"
+    check "up without a quota clears it" "$TB" up --prefix $P --run-dir "$RUN" --link-rate none
+    check "quota cleared" sh -c "'$TB' status --prefix $P --run-dir '$RUN' | grep -q '\"quota_cores\":	0,'"
+else
+    bad "up --gateway-quota 0.5"
+fi
+
 # Crash: the state folder is lost, processes and namespaces remain.
 rm -rf "${RUN:?}/$P"
 out=$("$TB" down --prefix $P --run-dir "$RUN")

@@ -585,7 +585,7 @@ static int ev_testbed__dev_present(const char *netns, int gateway)
 int ev_testbed_up(const ev_testbed_options *o, ev_error *err)
 {
     char cns[40], gns[40], addr[40];
-    int rc, g, mode;
+    int rc, g, mode, created = 0;
     ev_testbed__cg cg;
 
     if ((rc = ev_testbed_options_validate(o, err)) != EV_OK)
@@ -600,6 +600,7 @@ int ev_testbed_up(const ev_testbed_options *o, ev_error *err)
         /* Not there, or half there after a crash: clear what is left, then build. */
         if ((rc = ev_testbed_down(NULL, o->prefix, o->run_dir, err)) != EV_OK)
             return rc;
+        created = 1;
         if ((rc = ev_testbed__run_in(NULL, err, NULL, 0, "ip", "netns", "add", cns,
                                      (char *)NULL)) != EV_OK ||
             (rc = ev_testbed__run_in(NULL, err, NULL, 0, "ip", "netns", "add", gns,
@@ -633,6 +634,11 @@ int ev_testbed_up(const ev_testbed_options *o, ev_error *err)
     return EV_OK;
 fail:
     ev_error_prefix(err, "testbed up");
+    if (created) {
+        /* Do not leave a half-built testbed behind (the error above is what matters). */
+        ev_error scratch = EV_ERROR_INIT;
+        (void)ev_testbed_down(NULL, o->prefix, o->run_dir, &scratch);
+    }
     return rc;
 }
 

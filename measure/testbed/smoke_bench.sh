@@ -66,7 +66,7 @@ for rep in $(seq 1 "$REPEATS"); do
             j=$("$TB" start-platform $plat --port 6379 --prefix $P --run-dir "$RUN") || exit 1
             RPID=$(json_int redis_pid "$j"); LPID=$(json_int relay_pid "$j"); LPID=${LPID:-0}
             for size in 64 16384; do
-                if [ $size = 64 ]; then n=40000; else n=10000; fi
+                if [ $size = 64 ]; then n=60000; else n=20000; fi
                 [ "$QUOTA" != 0 ] && n=$((n / 3))
                 run_one "$rep" "$mtu" "$plat" "$size" set "$n"
                 run_one "$rep" "$mtu" "$plat" "$size" get "$n"

@@ -218,8 +218,9 @@ int main(int argc, char **argv)
                                      argv[optind]), &err);
         if ((rc = ev_testbed_options_validate(&c.o, &err)) != EV_OK)
             return fail(rc, &err);
-        fprintf(stderr, "edgevirt-testbed: up %s (mtu %d, offloads %s)...\n", c.o.prefix,
-                c.o.mtu, c.o.offload ? "on" : "off");
+        fprintf(stderr, "edgevirt-testbed: up %s (mtu %d, offloads %s, gateway quota %g "
+                "cores)...\n", c.o.prefix, c.o.mtu, c.o.offload ? "on" : "off",
+                c.o.gateway_quota);
         if ((rc = ev_testbed_up(&c.o, &err)) != EV_OK)
             return fail(rc, &err);
         return 0;
