@@ -1,0 +1,16 @@
+# Hardening tests (owner: harden). docs/bad-input.md, fuzz/README.md.
+#  - harden_replay_<t> (unit): the fuzz harness fuzz/fuzz_<t>.c run WITHOUT libFuzzer over its
+#    seed corpora and every regression input under fuzz/regressions/<t>/ (fuzz/replay_main.c);
+#  - harden_no_shell (unit): no system()/popen()/shell/tmpnam in the sources (scripts/
+#    check-no-shell.sh is not used: tests/test_harden_noshell.sh holds the allow-list);
+#  - fault tests (tests/fault_*.sh).
+include(${CMAKE_SOURCE_DIR}/fuzz/targets.cmake)
+foreach(t ${EV_FUZZ_TARGETS})
+  add_executable(fuzz_replay_${t} ${EV_FUZZ_DIR}/fuzz_${t}.c ${EV_FUZZ_DIR}/fuzz_util.c
+                                  ${EV_FUZZ_DIR}/replay_main.c)
+  target_include_directories(fuzz_replay_${t} PRIVATE ${EV_FUZZ_DIR})
+  target_link_libraries(fuzz_replay_${t} PRIVATE ${EV_FUZZ_LIBS_${t}} ${MATH_LIB})
+  add_test(NAME harden_replay_${t} COMMAND fuzz_replay_${t} ${EV_FUZZ_SEED_PATHS_${t}})
+  set_tests_properties(harden_replay_${t} PROPERTIES LABELS "unit" TIMEOUT 300
+    PASS_REGULAR_EXPRESSION "replayed [1-9][0-9]* inputs")
+endforeach()
