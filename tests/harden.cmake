@@ -1,8 +1,8 @@
 # Hardening tests (owner: harden). docs/bad-input.md, fuzz/README.md.
 #  - harden_replay_<t> (unit): the fuzz harness fuzz/fuzz_<t>.c run WITHOUT libFuzzer over its
 #    seed corpora and every regression input under fuzz/regressions/<t>/ (fuzz/replay_main.c);
-#  - harden_no_shell (unit): no system()/popen()/shell/tmpnam in the sources (scripts/
-#    check-no-shell.sh is not used: tests/test_harden_noshell.sh holds the allow-list);
+#  - harden_no_shell (unit): no system()/popen()/shell/mktemp/tmpnam in measure/ model/ advisor/
+#    plots/ common/ fuzz/ (tests/test_harden_noshell.sh; allow-list tests/harden_noshell.allow);
 #  - fault tests (tests/fault_*.sh).
 include(${CMAKE_SOURCE_DIR}/fuzz/targets.cmake)
 foreach(t ${EV_FUZZ_TARGETS})
@@ -14,3 +14,7 @@ foreach(t ${EV_FUZZ_TARGETS})
   set_tests_properties(harden_replay_${t} PROPERTIES LABELS "unit" TIMEOUT 300
     PASS_REGULAR_EXPRESSION "replayed [1-9][0-9]* inputs")
 endforeach()
+
+add_test(NAME harden_no_shell COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/test_harden_noshell.sh
+                                 ${CMAKE_SOURCE_DIR})
+set_tests_properties(harden_no_shell PROPERTIES LABELS "unit")
