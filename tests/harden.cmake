@@ -18,3 +18,18 @@ endforeach()
 add_test(NAME harden_no_shell COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/test_harden_noshell.sh
                                  ${CMAKE_SOURCE_DIR})
 set_tests_properties(harden_no_shell PROPERTIES LABELS "unit")
+
+# Sanitizer builds: every test of this folder gets ASAN_OPTIONS/UBSAN_OPTIONS (also inherited by
+# the children the tests start), so `ctest` in build-asan/ behaves as scripts/test.sh does.
+# Deferred to the end of the folder so the parts included after this file are covered too.
+if(EV_SANITIZE)
+  function(ev_harden_sanitizer_env)
+    get_property(all DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} PROPERTY TESTS)
+    foreach(t ${all})
+      set_property(TEST ${t} APPEND PROPERTY ENVIRONMENT
+        "ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:print_stacktrace=1"
+        "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1")
+    endforeach()
+  endfunction()
+  cmake_language(DEFER CALL ev_harden_sanitizer_env)
+endif()
