@@ -6,7 +6,7 @@
 set(EV_FUZZ_DIR "${CMAKE_SOURCE_DIR}/fuzz")
 
 set(EV_FUZZ_ALL_TARGETS record json procstat netdev model profile loadopts driver_settings
-    testbed)
+    testbed spec)
 
 set(EV_FUZZ_LIBS_record ev_formats)
 set(EV_FUZZ_SEEDS_record tests/fixtures/records tests/fixtures/data_ok data/paper/runs.jsonl)
@@ -27,6 +27,8 @@ set(EV_FUZZ_LIBS_driver_settings ev_drivers)
 set(EV_FUZZ_SEEDS_driver_settings tests/fixtures/drivers)
 set(EV_FUZZ_LIBS_testbed ev_testbed)
 set(EV_FUZZ_SEEDS_testbed)
+set(EV_FUZZ_LIBS_spec ev_runner)
+set(EV_FUZZ_SEEDS_spec data/specs tests/fixtures/specs)
 
 # EV_FUZZ_TARGETS: the targets whose libraries exist; EV_FUZZ_SEED_PATHS_<t>: absolute seed paths
 set(EV_FUZZ_TARGETS "")
