@@ -1,6 +1,7 @@
 /* ev_json.c - strict JSON loading helpers (see ev_json.h). */
 #include "ev_json.h"
 
+#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -54,14 +55,14 @@ int ev_json_parse_text(cJSON **out, const char *text, size_t len, const ev_json_
     *out = NULL;
     root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (!root) {
-        /* cJSON's error pointer is global: take it right away (end is the same value). */
-        const char *e = cJSON_GetErrorPtr();
+        /* cJSON also reports the position through return_parse_end, which is ours and so
+         * safe from other threads; its global cJSON_GetErrorPtr() is only the fallback, read
+         * right away before any other cJSON call can overwrite it. */
+        const char *e = end ? end : cJSON_GetErrorPtr();
         size_t off, i, col = 1;
         int line = (ctx && ctx->line > 0) ? ctx->line : 1;
         char near[24];
         ev_json_ctx c = ctx ? *ctx : (ev_json_ctx){ NULL, 0, NULL };
-        if (!e)
-            e = end;
         off = (e && e >= text && e <= text + len) ? (size_t)(e - text) : 0;
         for (i = 0; i < off; i++) {
             if (text[i] == '\n') {
@@ -376,6 +377,31 @@ int ev_json_get_array(const cJSON *obj, const char *field, const cJSON **out, in
     return EV_OK;
 }
 
+int ev_json_get_num_array(const cJSON *obj, const char *field, double *out, size_t n,
+                          int required, const ev_json_ctx *ctx, ev_error *err)
+{
+    const cJSON *a = NULL, *it;
+    size_t i = 0, have;
+    int rc = ev_json_get_array(obj, field, &a, required, ctx, err);
+    if (rc != EV_OK || !a)
+        return rc;
+    have = (size_t)cJSON_GetArraySize(a);
+    if (have != n)
+        return ev_json_fail(err, EV_ESCHEMA, ctx, field, "must have %zu numbers, got %zu", n, have);
+    for (it = a->child; it; it = it->next, i++) {
+        char name[128];
+        snprintf(name, sizeof name, "%.100s[%zu]", field, i);
+        if (!cJSON_IsNumber(it))
+            return ev_json_fail(err, EV_ESCHEMA, ctx, name, "must be a number, got %s",
+                                ev_json__type(it));
+        if (!isfinite(it->valuedouble))
+            return ev_json_fail(err, EV_ERANGE, ctx, name, "must be a finite number");
+    }
+    for (it = a->child, i = 0; it; it = it->next, i++)
+        out[i] = it->valuedouble;
+    return EV_OK;
+}
+
 void ev_json_ctx_sub(ev_json_ctx *child, const ev_json_ctx *parent, const char *name, char *buf,
                      size_t len)
 {
@@ -393,11 +419,36 @@ void ev_json_ctx_sub(ev_json_ctx *child, const ev_json_ctx *parent, const char *
 
 /* ---------------------------------------------------------------- writing */
 
+/* cJSON 1.7 falls back from %1.15g to %1.17g only when the 15-digit text differs by more than
+ * DBL_EPSILON relative, so 0.1+0.2 would come back as 0.3. We print the number ourselves: %.15g
+ * when that reads back bit-identical, else %.17g (always exact), in the C locale whatever
+ * LC_NUMERIC says, and store it as a raw item. */
+int ev_json_format_num(char *buf, size_t len, double v)
+{
+    const char *dp = localeconv()->decimal_point;
+    char *p;
+    if (!isfinite(v) || len < 32)
+        return EV_EINVAL;
+    snprintf(buf, len, "%.15g", v);
+    if (strtod(buf, NULL) != v)
+        snprintf(buf, len, "%.17g", v);
+    if (dp && dp[0] && (dp[0] != '.' || dp[1])) { /* a non-C LC_NUMERIC: put '.' back */
+        p = strstr(buf, dp);
+        if (p) {
+            size_t dl = strlen(dp);
+            *p = '.';
+            memmove(p + 1, p + dl, strlen(p + dl) + 1);
+        }
+    }
+    return EV_OK;
+}
+
 int ev_json_add_num(cJSON *obj, const char *name, double v)
 {
-    if (!isfinite(v))
+    char buf[64];
+    if (ev_json_format_num(buf, sizeof buf, v) != EV_OK)
         return EV_EINVAL;
-    return cJSON_AddNumberToObject(obj, name, v) ? EV_OK : EV_ENOMEM;
+    return cJSON_AddRawToObject(obj, name, buf) ? EV_OK : EV_ENOMEM;
 }
 
 int ev_json_add_opt_num(cJSON *obj, const char *name, double v)

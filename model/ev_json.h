@@ -46,8 +46,9 @@ typedef struct ev_json_ctx {
 /* Parse a whole JSON document (a .json file) whose top level must be an object.
  * IN  text (NUL-terminated), file (for messages).
  * OUT *out: the tree (caller frees with cJSON_Delete), NULL on failure.
- * RETURNS EV_OK, EV_EPARSE ("FILE:LINE:COL: not valid JSON near '...'" with the line/column of
- * the first byte cJSON could not accept), EV_ESCHEMA (top level is not an object), EV_ENOMEM. */
+ * RETURNS EV_OK, EV_EPARSE ("FILE: line L, column C: not valid JSON near '...'" at the first
+ * byte cJSON could not accept, or "... (input ends too early)", or "FILE[:LINE]: text after the
+ * JSON value"), EV_ESCHEMA ("FILE[:LINE]: top level must be a JSON object"). */
 int ev_json_parse_doc(cJSON **out, const char *text, const char *file, ev_error *err);
 
 /* Same for a piece of text of `len` bytes (need not be NUL-terminated), e.g. one JSONL line.
@@ -120,6 +121,12 @@ int ev_json_get_obj(const cJSON *obj, const char *field, const cJSON **out, int 
 int ev_json_get_array(const cJSON *obj, const char *field, const cJSON **out, int required,
                       const ev_json_ctx *ctx, ev_error *err);
 
+/* An array of exactly n finite numbers copied to out[0..n-1], e.g. a flattened covariance
+ * matrix. Messages: "PATH.cov: must have 16 numbers, got 15",
+ * "PATH.cov[3]: must be a number, got a string". Absent and optional: out untouched. */
+int ev_json_get_num_array(const cJSON *obj, const char *field, double *out, size_t n,
+                          int required, const ev_json_ctx *ctx, ev_error *err);
+
 /* Context for a nested object: child->path_prefix = "PARENT.name" (or "name" at the top),
  * written into buf (len bytes, truncated if needed); file and line are copied.
  * For array elements pass e.g. "platforms[2]" as name. */
@@ -133,8 +140,16 @@ int ev_json_fail(ev_error *err, int code, const ev_json_ctx *ctx, const char *fi
 
 /* ---------------------------------------------------------------- writing
  * All return EV_OK or EV_ENOMEM (EV_EINVAL for a non-finite number given to ev_json_add_num).
- * Numbers print in the C locale and round-trip exactly (cJSON prints %1.15g, or %1.17g when
- * 15 digits would not read back the same double); nothing here calls setlocale(). */
+ * Numbers print in the C locale and round-trip EXACTLY: %.15g when that reads back as the same
+ * double, else %.17g. (cJSON's own printer is not used for numbers: 1.7.x accepts a 15-digit
+ * text that is only within DBL_EPSILON, e.g. it prints 0.1+0.2 as 0.3.) Numbers are therefore
+ * stored as raw items: trees built with these helpers are for printing, not for reading back
+ * with cJSON_GetNumberValue. Nothing here calls setlocale(). */
+
+/* Format v as above into buf (len >= 32). RETURNS EV_OK, or EV_EINVAL if v is NaN/inf or len
+ * is too small. For writers that build text without cJSON (CSV). */
+int ev_json_format_num(char *buf, size_t len, double v);
+
 int ev_json_add_num(cJSON *obj, const char *name, double v);
 /* Omitted (EV_OK, nothing added) when v < 0 or NaN: the "negative = absent" convention. */
 int ev_json_add_opt_num(cJSON *obj, const char *name, double v);
