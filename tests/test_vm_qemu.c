@@ -1,7 +1,9 @@
-/* test_vm_qemu.c GUESTDIR TAP GUEST_IP - run by tests/vm_qemu.sh INSIDE the network namespace
- * it created: boots the real Linux guest (scripts/build-guest.sh) with the qemu driver
- * (flavour linuxvm, -accel tcg, virtio-net vhost=off on TAP), waits for a real PONG (60 s),
- * runs a short bounded load (redis-benchmark -n 2000 -c 5, SET then GET, killed after 60 s),
+/* test_vm_qemu.c GUESTDIR TAP GUEST_IP NETNS - run by tests/vm_qemu.sh, which created the
+ * network namespace NETNS and the tap TAP in it: boots the real Linux guest
+ * (scripts/build-guest.sh) with the qemu driver (flavour linuxvm, -accel tcg, virtio-net
+ * vhost=off on TAP, "netns": NETNS so QEMU runs inside the namespace and the PING is sent from
+ * there), waits for a real PONG (60 s), runs a short bounded load inside the namespace
+ * (ip netns exec NETNS redis-benchmark -n 2000 -c 5, SET then GET, killed after 60 s),
  * and checks the per-thread accounting: the vCPU thread "CPU 0/TCG" is found, its CPU time
  * grows during the load (> 0), and guest_time stays 0 under TCG (tcg-vm.md). Prints the
  * numbers it saw. */
@@ -48,7 +50,8 @@ static int thread_ticks(pid_t pid, pid_t tid, unsigned long long t[3], char *com
 }
 
 /* redis-benchmark, bounded: killed after timeout_s; rps of the first result line in rps_out */
-static int bench(const char *host, const char *test, double timeout_s, double *rps_out)
+static int bench(const char *ns, const char *host, const char *test, double timeout_s,
+                 double *rps_out)
 {
     char out[] = "/tmp/edgevirt-vmbench-XXXXXX", line[512];
     int fd = mkstemp(out), st = 0, ok = 0;
@@ -60,8 +63,8 @@ static int bench(const char *host, const char *test, double timeout_s, double *r
         return -1;
     pid = fork();
     if (pid == 0) {
-        char *argv[] = {"redis-benchmark", "-h", (char *)host, "-p", "6379", "-n", "2000", "-c",
-                        "5", "-t", (char *)test, "-q", NULL};
+        char *argv[] = {"ip", "netns", "exec", (char *)ns, "redis-benchmark", "-h", (char *)host,
+                        "-p", "6379", "-n", "2000", "-c", "5", "-t", (char *)test, "-q", NULL};
         dup2(fd, 1);
         dup2(fd, 2);
         execvp(argv[0], argv);
@@ -110,16 +113,17 @@ int main(int argc, char **argv)
     double t0, t_ready, rps_set = 0, rps_get = 0;
     unsigned long long before[3] = {0}, after[3] = {0}, main_b[3] = {0}, main_a[3] = {0};
 
-    if (argc < 4) {
-        fprintf(stderr, "usage: test_vm_qemu GUESTDIR TAP GUEST_IP\n");
+    if (argc < 5) {
+        fprintf(stderr, "usage: test_vm_qemu GUESTDIR TAP GUEST_IP NETNS\n");
         return 2;
     }
     snprintf(json, sizeof json,
              "{\"driver\": \"qemu\", \"flavour\": \"linuxvm\", \"accel\": \"tcg\", "
              "\"kernel\": \"%s/vmlinuz\", \"initrd\": \"%s/initramfs.cpio.gz\", "
              "\"append\": \"console=ttyS0 panic=1 quiet ev_ip=%s/24\", \"mem_mib\": 256, "
-             "\"tap\": \"%s\", \"host\": \"%s\", \"port\": 6379, \"name\": \"evtest\"}",
-             argv[1], argv[1], argv[3], argv[2], argv[3]);
+             "\"tap\": \"%s\", \"host\": \"%s\", \"port\": 6379, \"name\": \"evtest\", "
+             "\"netns\": \"%s\"}",
+             argv[1], argv[1], argv[3], argv[2], argv[3], argv[4]);
     j = cJSON_Parse(json);
     rc = ev_driver_new(&d, j, "vm", &err);
     cJSON_Delete(j);
@@ -151,8 +155,8 @@ int main(int argc, char **argv)
     EV_CHECK_MSG(vcpu_idx >= 0, "no thread named \"CPU 0/TCG\"");
     thread_ticks(pids.vmm, pids.vmm, main_b, comm, sizeof comm);
 
-    EV_CHECK_MSG(bench(argv[3], "set", 60.0, &rps_set) == 0, "redis-benchmark SET failed");
-    EV_CHECK_MSG(bench(argv[3], "get", 60.0, &rps_get) == 0, "redis-benchmark GET failed");
+    EV_CHECK_MSG(bench(argv[4], argv[3], "set", 60.0, &rps_set) == 0, "redis-benchmark SET failed");
+    EV_CHECK_MSG(bench(argv[4], argv[3], "get", 60.0, &rps_get) == 0, "redis-benchmark GET failed");
     EV_CHECK(rps_set > 0 && rps_get > 0);
     EV_CHECK_MSG(ev_driver_check(d, &err) == EV_OK, "%s", err.msg);
 
