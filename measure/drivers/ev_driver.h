@@ -46,8 +46,9 @@ typedef struct ev_driver_info {
     char instance_iface[32]; /* host-side interface of the instance (the tap), "" if none */
     char host[64];           /* where Redis answers PING (guest address for VMs) */
     int port;
-    char thread_basis[16];   /* what ev_driver_pids' vCPU threads mean: "tcg", "kvm" (qemu
-                                accel), "vcpu" (firecracker), "process" (no vCPU threads) */
+    char thread_basis[16];   /* what the vCPU threads' time means: "tcg" or "kvm" (qemu's
+                                accel; firecracker is always "kvm"), "process" (native, command,
+                                kata: no vCPU threads of our own child) */
 } ev_driver_info;
 
 #define EV_DRIVER_MAX_TIDS 64
