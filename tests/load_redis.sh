@@ -23,7 +23,7 @@ trap cleanup EXIT INT TERM
 
 start_redis() { # -> sets PORT and RPID
   PORT=$(free_port) || { echo "no free port" >&2; exit 1; }
-  redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$TMP/redis-$PORT.log" 2>&1 &
+  redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --enable-debug-command yes >"$TMP/redis-$PORT.log" 2>&1 &
   RPID=$!
   PIDS+=("$RPID")
   for _ in $(seq 100); do [ "$(redis-cli -p "$PORT" ping 2>/dev/null)" = PONG ] && return; sleep 0.05; done
@@ -119,6 +119,25 @@ reset
 L -t get -n 6000 --rate 2000 -c 10 --json >"$TMP/r.json"
 check "open loop: all requests" [ "$(calls get)" = 6000 ]
 check "open loop: rate within 1 % of 2000 ($(jq .tests[0].rps "$TMP/r.json"))" jqe '.tests[0].rps >= 1980 and .tests[0].rps <= 2020 and .tests[0].open_loop' "$TMP/r.json"
+
+# --- coordinated-omission correction: the server stalls 0.5 s (DEBUG SLEEP) during a 2 s run
+# at 1000 requests/s. Open loop charges the stall to every request scheduled during it (about
+# 500 requests, 20 % of them above 100 ms); closed loop only to the one request per connection
+# that was in flight.
+reset
+L -t get -n 2000 --rate 1000 -c 10 --json >"$TMP/co.json" & LP=$!; PIDS+=("$LP")
+sleep 0.7; rc debug sleep 0.5 >/dev/null; wait "$LP"
+check "open loop: stall counted in the latency ($(jq .tests[0].latency_ms.p90 "$TMP/co.json") ms p90)" jqe '.tests[0].latency_ms.p90 >= 50 and .tests[0].latency_ms.max >= 400' "$TMP/co.json"
+L -t get --duration 2 -c 10 --json >"$TMP/cl.json" & LP=$!; PIDS+=("$LP")
+sleep 0.7; rc debug sleep 0.5 >/dev/null; wait "$LP"
+check "closed loop: the same stall leaves p90 low ($(jq .tests[0].latency_ms.p90 "$TMP/cl.json") ms)" jqe '.tests[0].latency_ms.p90 < 50 and .tests[0].latency_ms.max >= 400' "$TMP/cl.json"
+
+# --- timeout: a server that stops answering fails the test (exit 1, class "timeout")
+reset
+L -t set --duration 3 -c 2 --timeout 0.3 --json >"$TMP/t.json" 2>"$TMP/e" & LP=$!; PIDS+=("$LP")
+sleep 0.3; rc debug sleep 1 >/dev/null; wait "$LP"; st=$?
+check "timeout: exit 1" [ $st = 1 ]
+check "timeout: counted as class timeout" jqe '.tests[0].status == "failed" and .tests[0].errors.timeout >= 1' "$TMP/t.json"
 
 # --- failures
 L -c 0 >/dev/null 2>"$TMP/e"; ok $([ $? = 2 ] && grep -q -- '-c' "$TMP/e"; echo $?) "bad -c: exit 2 naming the option"
