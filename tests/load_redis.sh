@@ -23,7 +23,7 @@ trap cleanup EXIT INT TERM
 
 start_redis() { # -> sets PORT and RPID
   PORT=$(free_port) || { echo "no free port" >&2; exit 1; }
-  redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --enable-debug-command yes >"$TMP/redis-$PORT.log" 2>&1 &
+  redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --enable-debug-command yes --unixsocket "$TMP/redis-$PORT.sock" >"$TMP/redis-$PORT.log" 2>&1 &
   RPID=$!
   PIDS+=("$RPID")
   for _ in $(seq 100); do [ "$(redis-cli -p "$PORT" ping 2>/dev/null)" = PONG ] && return; sleep 0.05; done
@@ -66,6 +66,11 @@ check "GET value_size 777" [ "$(jq '.tests[0].value_size' "$TMP/g.json")" = 777 
 reset
 L -t set -d 16384 -n 200 -c 2 -q >/dev/null
 check "SET -d 16384 stores 16384 bytes" [ "$(rc strlen key:__rand_int__)" = 16384 ]
+
+# --- Unix socket
+reset
+"$LOAD" -s "$TMP/redis-$PORT.sock" -t set -n 500 -c 3 -q >/dev/null; ok $? "unix socket: exit 0"
+check "unix socket: SET calls 500" [ "$(calls set)" = 500 ]
 
 # --- threads: one epoll loop per thread, counts still exact
 reset
@@ -150,6 +155,17 @@ check "refused: clear message" grep -qi "refused" "$TMP/e"
 "$LOAD" -s "$TMP/nonexistent.sock" -n 10 -q >"$TMP/o" 2>"$TMP/e"; st=$?
 check "unreachable socket: exit 1" [ $st = 1 ]
 check "unreachable socket: names it" grep -q "nonexistent.sock" "$TMP/e"
+
+# AUTH: right password works, wrong password and none fail with exit 1 and the server's reason
+rc config set requirepass s3cret >/dev/null
+L -t set -n 100 -c 2 -a s3cret -q >/dev/null; ok $? "auth: -a with the right password, exit 0"
+L -t set -n 100 -c 2 -a wrong -q >/dev/null 2>"$TMP/e"; st=$?
+check "auth: wrong password exit 1" [ $st = 1 ]
+check "auth: wrong password message" grep -qi "AUTH failed" "$TMP/e"
+L -t set -n 100 -c 2 -q >/dev/null 2>"$TMP/e"; st=$?
+check "auth: no password: exit 1 (every reply an error)" [ $st = 1 ]
+check "auth: no password: server's reason shown" grep -q "NOAUTH" "$TMP/e"
+redis-cli -p "$PORT" -a s3cret --no-auth-warning config set requirepass "" >/dev/null
 
 # server killed mid-run (during GET): SET's results kept
 reset

@@ -129,6 +129,7 @@ typedef struct worker {
     uint64_t k, rr;
     uint64_t mixpos;
     char *rbuf;
+    char first_error[128];         /* first error reply seen by this thread */
 } worker;
 
 static uint64_t rng_next(uint64_t *s)
@@ -576,6 +577,7 @@ static void *worker_main(void *arg)
         if (r->o->rate && w->status == EV_OK)
             open_issue(w, ev_time_now_ns());
     }
+    memcpy(w->first_error, tls_errmsg, sizeof w->first_error);
     atomic_store(&w->finished, 1);
     return NULL;
 }
@@ -871,6 +873,14 @@ static int run_test(ev_load_result *res, const ev_load_options *o, run *r, ev_lo
     if (rc == EV_OK && stop && *stop)
         rc = ev_error_set(err, EV_EINTR, "interrupted");
     res->requests = ev_hist_count(tot);
+    /* error replies are counted and do not stop a test, but a test where every reply was an
+     * error (NOAUTH, wrong type, OOM ...) measured nothing */
+    if (rc == EV_OK && res->errors[EV_LOAD_E_SERVER] > 0 && res->errors[EV_LOAD_E_SERVER] >= res->requests) {
+        const char *first = "";
+        for (uint32_t t = 0; t < nt && !*first; t++)
+            first = ws[t].first_error;
+        rc = ev_error_set(err, EV_EAPI, "every reply was an error, the first: %s", first);
+    }
     res->op_requests[0] = ev_hist_count(top[0]);
     res->op_requests[1] = ev_hist_count(top[1]);
     res->duration_s = (double)(t_last - r->t_start) / 1e9;
