@@ -20,11 +20,13 @@
  *   GET  this      9.05     0.663     12.7      6.30
  *        async     9.67     0.883     18.4      9.07
  *        r-bench  16.3      1.03      19.3      8.57
- * The async API costs 6-40 % more CPU per request (3x for 16 KB SET with P16, where every command
- * is copied into its sds output buffer). Its RPS was higher in one case only (GET 64 B P16: 369k
- * vs 299k), where both clients wait on a server sharing the 2 cores and the run-to-run noise is
- * larger than that gap; lower client CPU is what leaves the server more of the machine, so this
- * design won. */
+ * The async API cost 6-40 % more CPU per request there (3x for 16 KB SET with P16, where every
+ * command is copied into its sds output buffer); its RPS was higher in one case (GET 64 B P16:
+ * 369k vs 299k), where both clients wait on a server sharing the 2 cores and the run-to-run noise
+ * is larger than that gap. A second run under heavier machine load had it ahead on GET 64 B P1
+ * (10.6 vs 12.1 us): for small unpipelined requests the two designs are within the noise, for
+ * 16 KB values and for pipelines this one is clearly cheaper, and lower client CPU is what leaves
+ * the server more of the machine, so this design won. */
 #include "ev_loadgen.h"
 #include "ev_hist.h"
 #include "ev_time.h"
