@@ -123,7 +123,7 @@ typedef struct worker {
     atomic_uint_fast64_t done;
     atomic_int finished;
     uint64_t errors[EV_LOAD_NERR];
-    uint64_t misses, opcount[2], setbytes, setcount;
+    uint64_t misses, opcount[2];
     int status;
     char errmsg[256];
     uint64_t t_last, last_progress;
@@ -855,7 +855,6 @@ static int run_test(ev_load_result *res, const ev_load_options *o, run *r, ev_lo
     for (uint32_t t = 0; t < started; t++)
         pthread_join(ws[t].th, NULL);
     uint64_t t_last = r->t_start;
-    double setbytes = 0, setcount = 0;
     for (uint32_t t = 0; t < nt; t++) {
         worker *w = &ws[t];
         ev_hist_merge(tot, w->h);
@@ -866,8 +865,6 @@ static int run_test(ev_load_result *res, const ev_load_options *o, run *r, ev_lo
         res->get_misses += w->misses;
         if (w->t_last > t_last)
             t_last = w->t_last;
-        (void)setbytes;
-        (void)setcount;
         if (rc == EV_OK && w->status != EV_OK) {
             rc = ev_error_set(err, w->status, "%s", w->errmsg);
         }
