@@ -55,27 +55,29 @@ typedef struct ev_record {
     int ok;                        /* 1 = "status":"ok"; 0 = "failed" (then `error` says why) */
     char error[256];
     char point[128];               /* point id used for resume, e.g. "kata/GET/64/c50/P1/r2" */
-    int repeat;
+    int repeat;                    /* repetition index >= 0; -1 = absent */
 
     /* platform */
     char platform[48];             /* firecracker kata unikraft-vhost unikraft-virtio linuxvm native ... */
     ev_path path;
     char stack[32];                /* guest network stack: "linux", "lwip", "host" */
-    int offload;                   /* 1 = the guest offloads segmentation (TSO/GSO) */
+    int offload;                   /* 1 = the guest offloads segmentation (TSO/GSO), 0 = not,
+                                      -1 = not recorded (ev_record_init) */
     char platform_version[64];
 
     /* workload */
     ev_op op;
-    uint32_t value_size, key_size, clients, pipeline;
-    uint64_t requests;
-    double duration_s;
+    uint32_t value_size, key_size, clients, pipeline; /* 0 = absent (value_size is required);
+                                      ev_record_init sets key_size 16 and pipeline 1 */
+    uint64_t requests;             /* 0 = absent */
+    double duration_s;             /* <0 = absent */
 
     /* network */
-    uint32_t mtu;
+    uint32_t mtu;                  /* 0 = unknown */
     double link_rate_bps;          /* 0 = unknown / unlimited */
 
     /* results */
-    double rps;
+    double rps;                    /* <0 = absent (required when ok) */
     double lat_avg_ms, lat_p50_ms, lat_p90_ms, lat_p99_ms, lat_p999_ms, lat_max_ms; /* <0 = absent */
     double cpu[EV_CPU_NFIELDS];    /* percent of one core; <0 = absent */
     char cpu_basis[32];            /* "mpstat" (from /proc/stat), or "reconstructed" */
@@ -85,14 +87,19 @@ typedef struct ev_record {
     /* provenance */
     char host[64], kernel[64], arch[32], cpu_model[96];
     char ev_version[32], redis_version[32];
+
+    /* --- added by formats (after the original fields) --- */
+    uint32_t cpu_ncpu;             /* how many CPUs the cpu[] values sum over; 0 = unknown.
+                                      Bounds each cpu[] value: 0 .. 100*ncpu */
 } ev_record;
 
 /* Fill r with defaults: everything absent (<0 / empty), ok=1, source measured, schema values. */
 void ev_record_init(ev_record *r);
 
 /* Parse one JSON line. `file` and `lineno` are only used in the error text, which names the
- * file, the line and the field: "runs.jsonl:12: workload.value_size: must be an integer >= 1".
- * RETURNS EV_OK, EV_EPARSE (not JSON) or EV_ESCHEMA (bad/missing field or schema). */
+ * file, the line and the field: "runs.jsonl:12: workload.value_size: must be an integer >= 1, got 0".
+ * RETURNS EV_OK, EV_EPARSE (not JSON), EV_ESCHEMA (bad/missing field or schema) or EV_ERANGE
+ * (value out of range). All exit with status 2 (ev_exit_code). */
 int ev_record_parse(ev_record *out, const char *line, const char *file, int lineno, ev_error *err);
 
 /* Serialise as one line of JSON ending in '\n' (C locale, %.17g). *out is malloc'ed, caller frees.
@@ -110,12 +117,37 @@ typedef struct ev_recset {
 
 /* Load every line of a JSONL file (blank lines skipped) and append to set.
  * Strict (tolerate_truncated_tail = 0): the first bad line fails the load.
- * With tolerate_truncated_tail = 1, a last line without '\n' that does not parse is
- * dropped (a crash mid-write) and *dropped (may be NULL) is set to 1.
- * RETURNS EV_OK, EV_ENOENT, EV_EIO, EV_EPARSE, EV_ESCHEMA. */
+ * With tolerate_truncated_tail = 1, a record cut off by a crash mid-write is dropped:
+ * a last line without '\n' that is not valid JSON, and also an earlier line that is not valid
+ * JSON and ends inside a string or an open object (ev_fs_append_durable ends such a line with
+ * '\n' before it appends the next record, so after a resume it is no longer the last line).
+ * *dropped (may be NULL) is set to the number of lines dropped (0 or more); then err->msg
+ * (code EV_OK) holds the parse error of the last dropped line, for a warning.
+ * Any other bad line still fails the load.
+ * RETURNS EV_OK, EV_ENOENT, EV_EIO, EV_EPARSE, EV_ESCHEMA, EV_ERANGE, EV_ENOMEM; on failure
+ * the set keeps the records of the lines before the bad one. */
 int ev_recset_load(ev_recset *set, const char *path, int tolerate_truncated_tail,
                    int *dropped, ev_error *err);
 void ev_recset_free(ev_recset *set); /* frees the array, not set itself; NULL-safe */
+
+/* Append a copy of *r to set. RETURNS EV_OK or EV_ENOMEM. */
+int ev_recset_push(ev_recset *set, const ev_record *r);
+
+/* Resume helper: index of the LAST record with status "ok" and this point id, or -1
+ * (failed records do not count: their point is run again). */
+long ev_recset_find_point(const ev_recset *set, const char *point);
+
+/* Field-by-field equality (strings, numbers; two absent values are equal). 1 if equal. */
+int ev_record_equal(const ev_record *a, const ev_record *b);
+
+/* Host provenance: host (uname nodename), kernel (release), arch (machine), cpu_model (from
+ * /proc/cpuinfo: "model name" on x86; on ARM "Model" (Raspberry Pi), else "Hardware", else
+ * "CPU implementer"/"CPU part" as "arm implementer 0x41 part 0xd08"), and ev_version (this
+ * build) when empty. Fields it cannot learn stay empty. RETURNS EV_OK or EV_ESYS (uname). */
+int ev_record_fill_host(ev_record *r);
+/* The CPU model from the text of a /proc/cpuinfo (pure; used by ev_record_fill_host).
+ * Writes "" when nothing is recognised. */
+void ev_record_cpuinfo_model(char *out, size_t len, const char *cpuinfo);
 
 /* Names <-> enums. Return -1 / NULL for unknown values. */
 int ev_op_parse(const char *s);       /* "GET"/"SET" (case-insensitive) */

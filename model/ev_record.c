@@ -1,0 +1,672 @@
+/* ev_record.c - the run record (schema "edgevirt.run/1"): parse, validate, write, load sets.
+ * The layout and every field's unit and range are in docs/formats.md ("Run record"). */
+#include "ev_record.h"
+#include "ev_fs.h"
+#include "ev_json.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/utsname.h>
+
+#ifndef EV_VERSION
+#define EV_VERSION "unknown"
+#endif
+
+/* Upper bounds (documented in docs/formats.md). */
+#define EV_REC_MAX_VALUE  536870912.0   /* Redis' largest string: 512 MiB */
+#define EV_REC_MAX_NCPU   4096
+#define EV_REC_MAX_COUNT  4294967295LL  /* clients, pipeline, key size */
+
+const char *const ev_cpu_names[EV_CPU_NFIELDS] = {
+    "user", "system", "softirq", "guest", "nice", "iowait", "irq", "steal", "gnice", "idle"
+};
+
+static const char *const ev_rec__sources[] = { "measured", "reconstructed", NULL };
+static const char *const ev_rec__status[] = { "ok", "failed", NULL };
+static const char *const ev_rec__ops[] = { "GET", "SET", NULL };
+static const char *const ev_rec__paths[] = { "vhost", "virtio", "native", NULL };
+static const char *const ev_rec__roles[EV_NROLES] = { "instance", "nic" };
+
+void ev_record_init(ev_record *r)
+{
+    int i;
+    memset(r, 0, sizeof *r);
+    r->source = EV_SOURCE_MEASURED;
+    r->ok = 1;
+    r->repeat = -1;
+    r->path = EV_PATH_VHOST;
+    r->offload = -1;
+    r->op = EV_OP_GET;
+    r->key_size = 16;
+    r->pipeline = 1;
+    r->duration_s = -1;
+    r->link_rate_bps = 0;
+    r->rps = -1;
+    r->lat_avg_ms = r->lat_p50_ms = r->lat_p90_ms = -1;
+    r->lat_p99_ms = r->lat_p999_ms = r->lat_max_ms = -1;
+    for (i = 0; i < EV_CPU_NFIELDS; i++)
+        r->cpu[i] = -1;
+    r->threads.vmm_user = r->threads.vmm_system = -1;
+    r->threads.vcpu_user = r->threads.vcpu_system = -1;
+    r->threads.vcpu_guest = r->threads.vhost_system = -1;
+    for (i = 0; i < EV_NROLES; i++) {
+        r->ifc[i].packets[0] = r->ifc[i].packets[1] = -1;
+        r->ifc[i].bytes[0] = r->ifc[i].bytes[1] = -1;
+    }
+}
+
+/* ---------------------------------------------------------------- names */
+
+int ev_op_parse(const char *s)
+{
+    if (!s)
+        return -1;
+    if (strcasecmp(s, "GET") == 0)
+        return EV_OP_GET;
+    if (strcasecmp(s, "SET") == 0)
+        return EV_OP_SET;
+    return -1;
+}
+
+const char *ev_op_name(ev_op op)
+{
+    return (op == EV_OP_GET || op == EV_OP_SET) ? ev_rec__ops[op] : NULL;
+}
+
+int ev_path_parse(const char *s)
+{
+    int i;
+    for (i = 0; s && ev_rec__paths[i]; i++)
+        if (strcmp(s, ev_rec__paths[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *ev_path_name(ev_path p)
+{
+    return ((int)p >= 0 && (int)p <= EV_PATH_NATIVE) ? ev_rec__paths[p] : NULL;
+}
+
+/* ---------------------------------------------------------------- RESP arithmetic */
+
+static double ev_rec__digits(double v)
+{
+    double d = 1;
+    v = floor(v);
+    while (v >= 10) {
+        v = floor(v / 10);
+        d++;
+    }
+    return d;
+}
+
+double ev_resp_request_bytes(ev_op op, double value_size, double key_size)
+{
+    /* SET: *3\r\n $3\r\nSET\r\n $k\r\nKEY\r\n $s\r\nVAL\r\n = s + k + 23 + d(s) + d(k)
+     * GET: *2\r\n $3\r\nGET\r\n $k\r\nKEY\r\n             = k + 18 + d(k) */
+    if (op == EV_OP_SET)
+        return value_size + key_size + 23 + ev_rec__digits(value_size) + ev_rec__digits(key_size);
+    return key_size + 18 + ev_rec__digits(key_size);
+}
+
+double ev_resp_reply_bytes(ev_op op, double value_size)
+{
+    /* SET: +OK\r\n; GET: $s\r\nVAL\r\n */
+    if (op == EV_OP_SET)
+        return 5;
+    return value_size + 5 + ev_rec__digits(value_size);
+}
+
+/* ---------------------------------------------------------------- parsing */
+
+static const char *const k_top[] = { "schema", "source", "time", "status", "error", "point",
+    "repeat", "platform", "workload", "network", "result", "cpu", "threads", "packets", "host",
+    "versions", NULL };
+static const char *const k_platform[] = { "id", "driver_path", "stack", "offload", "version",
+    NULL };
+static const char *const k_workload[] = { "op", "value_size", "key_size", "clients", "pipeline",
+    "requests", "duration_s", NULL };
+static const char *const k_network[] = { "mtu", "link_rate_bps", NULL };
+static const char *const k_result[] = { "rps", "latency_ms", NULL };
+static const char *const k_latency[] = { "avg", "p50", "p90", "p99", "p999", "max", NULL };
+static const char *const k_cpu[] = { "basis", "ncpu", "user", "system", "softirq", "guest",
+    "nice", "iowait", "irq", "steal", "gnice", "idle", NULL };
+static const char *const k_threads[] = { "basis", "vmm_user", "vmm_system", "vcpu_user",
+    "vcpu_system", "vcpu_guest", "vhost_system", NULL };
+static const char *const k_packets[] = { "instance", "nic", NULL };
+static const char *const k_ifc[] = { "ifname", "rx_packets", "rx_bytes", "tx_packets",
+    "tx_bytes", NULL };
+static const char *const k_host[] = { "name", "kernel", "arch", "cpu", NULL };
+static const char *const k_versions[] = { "edgevirt", "redis", NULL };
+
+#define TRY(x) do { int rc_ = (x); if (rc_ != EV_OK) return rc_; } while (0)
+
+/* "YYYY-MM-DDTHH:MM:SS" then anything (fraction, Z, offset). */
+static int ev_rec__iso8601_ok(const char *s)
+{
+    static const char pat[] = "dddd-dd-ddTdd:dd:dd";
+    size_t i;
+    for (i = 0; pat[i]; i++) {
+        if (!s[i])
+            return 0;
+        if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : (s[i] != pat[i]))
+            return 0;
+    }
+    return 1;
+}
+
+/* Optional sub-object: returns its ctx; *o NULL when absent. */
+static int ev_rec__sub(const cJSON *parent, const char *name, const char *const keys[],
+                       int required, const cJSON **o, const ev_json_ctx *pctx, ev_json_ctx *ctx,
+                       char *buf, size_t len, ev_error *err)
+{
+    TRY(ev_json_get_obj(parent, name, o, required, pctx, err));
+    ev_json_ctx_sub(ctx, pctx, name, buf, len);
+    if (*o)
+        TRY(ev_json_check_keys(*o, keys, ctx, err));
+    return EV_OK;
+}
+
+static int ev_rec__u32(const cJSON *o, const char *f, uint32_t *out, int64_t min, int64_t max,
+                       int req, const ev_json_ctx *c, ev_error *err)
+{
+    int64_t v;
+    if (!ev_json_has(o, f) && !req)
+        return EV_OK;
+    TRY(ev_json_get_int(o, f, &v, min, max, req, c, err));
+    *out = (uint32_t)v;
+    return EV_OK;
+}
+
+static int ev_rec__parse_tree(ev_record *r, const cJSON *root, const ev_json_ctx *top,
+                              ev_error *err)
+{
+    const cJSON *o, *lat, *pk;
+    ev_json_ctx c, c2;
+    char b[64], b2[64];
+    int e, i;
+    int64_t v;
+    double maxcpu;
+
+    TRY(ev_json_check_schema(root, EV_RECORD_SCHEMA, top, err));
+    TRY(ev_json_check_keys(root, k_top, top, err));
+    TRY(ev_json_get_enum(root, "source", ev_rec__sources, &e, 1, top, err));
+    r->source = (ev_source)e;
+    TRY(ev_json_get_str(root, "time", r->time, sizeof r->time, 0, top, err));
+    if (r->time[0] && !ev_rec__iso8601_ok(r->time))
+        return ev_json_fail(err, EV_ESCHEMA, top, "time",
+                            "must be ISO 8601 UTC \"YYYY-MM-DDTHH:MM:SSZ\", got \"%s\"", r->time);
+    TRY(ev_json_get_enum(root, "status", ev_rec__status, &e, 1, top, err));
+    r->ok = (e == 0);
+    TRY(ev_json_get_str(root, "error", r->error, sizeof r->error, !r->ok, top, err));
+    TRY(ev_json_get_str(root, "point", r->point, sizeof r->point, 0, top, err));
+    if (ev_json_has(root, "repeat")) {
+        TRY(ev_json_get_int(root, "repeat", &v, 0, INT_MAX, 0, top, err));
+        r->repeat = (int)v;
+    }
+
+    /* platform (required) */
+    TRY(ev_rec__sub(root, "platform", k_platform, 1, &o, top, &c, b, sizeof b, err));
+    TRY(ev_json_get_str(o, "id", r->platform, sizeof r->platform, 1, &c, err));
+    TRY(ev_json_get_enum(o, "driver_path", ev_rec__paths, &e, 1, &c, err));
+    r->path = (ev_path)e;
+    TRY(ev_json_get_str(o, "stack", r->stack, sizeof r->stack, 0, &c, err));
+    TRY(ev_json_get_bool(o, "offload", &r->offload, 0, &c, err));
+    TRY(ev_json_get_str(o, "version", r->platform_version, sizeof r->platform_version, 0, &c,
+                        err));
+
+    /* workload (required) */
+    TRY(ev_rec__sub(root, "workload", k_workload, 1, &o, top, &c, b, sizeof b, err));
+    TRY(ev_json_get_enum(o, "op", ev_rec__ops, &e, 1, &c, err));
+    r->op = (ev_op)e;
+    TRY(ev_rec__u32(o, "value_size", &r->value_size, 1, (int64_t)EV_REC_MAX_VALUE, 1, &c, err));
+    TRY(ev_rec__u32(o, "key_size", &r->key_size, 1, 65536, 0, &c, err));
+    TRY(ev_rec__u32(o, "clients", &r->clients, 1, EV_REC_MAX_COUNT, 0, &c, err));
+    TRY(ev_rec__u32(o, "pipeline", &r->pipeline, 1, EV_REC_MAX_COUNT, 0, &c, err));
+    if (ev_json_has(o, "requests")) {
+        TRY(ev_json_get_int(o, "requests", &v, 1, INT64_MAX, 0, &c, err));
+        r->requests = (uint64_t)v;
+    }
+    TRY(ev_json_get_num(o, "duration_s", &r->duration_s, 0, INFINITY, 0, &c, err));
+
+    /* network (optional) */
+    TRY(ev_rec__sub(root, "network", k_network, 0, &o, top, &c, b, sizeof b, err));
+    TRY(ev_rec__u32(o, "mtu", &r->mtu, 68, 65536, 0, &c, err));
+    TRY(ev_json_get_num(o, "link_rate_bps", &r->link_rate_bps, 0, INFINITY, 0, &c, err));
+
+    /* result (required when ok) */
+    TRY(ev_rec__sub(root, "result", k_result, r->ok, &o, top, &c, b, sizeof b, err));
+    if (o) {
+        TRY(ev_json_get_num(o, "rps", &r->rps, 0, INFINITY, r->ok, &c, err));
+        TRY(ev_rec__sub(o, "latency_ms", k_latency, 0, &lat, &c, &c2, b2, sizeof b2, err));
+        TRY(ev_json_get_num(lat, "avg", &r->lat_avg_ms, 0, INFINITY, 0, &c2, err));
+        TRY(ev_json_get_num(lat, "p50", &r->lat_p50_ms, 0, INFINITY, 0, &c2, err));
+        TRY(ev_json_get_num(lat, "p90", &r->lat_p90_ms, 0, INFINITY, 0, &c2, err));
+        TRY(ev_json_get_num(lat, "p99", &r->lat_p99_ms, 0, INFINITY, 0, &c2, err));
+        TRY(ev_json_get_num(lat, "p999", &r->lat_p999_ms, 0, INFINITY, 0, &c2, err));
+        TRY(ev_json_get_num(lat, "max", &r->lat_max_ms, 0, INFINITY, 0, &c2, err));
+    }
+
+    /* cpu (optional) */
+    TRY(ev_rec__sub(root, "cpu", k_cpu, 0, &o, top, &c, b, sizeof b, err));
+    TRY(ev_json_get_str(o, "basis", r->cpu_basis, sizeof r->cpu_basis, 0, &c, err));
+    TRY(ev_rec__u32(o, "ncpu", &r->cpu_ncpu, 1, EV_REC_MAX_NCPU, 0, &c, err));
+    maxcpu = 100.0 * (r->cpu_ncpu ? r->cpu_ncpu : EV_REC_MAX_NCPU);
+    for (i = 0; i < EV_CPU_NFIELDS; i++)
+        TRY(ev_json_get_num(o, ev_cpu_names[i], &r->cpu[i], 0, maxcpu, 0, &c, err));
+
+    /* threads (optional) */
+    TRY(ev_rec__sub(root, "threads", k_threads, 0, &o, top, &c, b, sizeof b, err));
+    if (o) {
+        double tmax = 100.0 * EV_REC_MAX_NCPU;
+        r->threads.present = 1;
+        TRY(ev_json_get_str(o, "basis", r->threads.basis, sizeof r->threads.basis, 0, &c, err));
+        TRY(ev_json_get_num(o, "vmm_user", &r->threads.vmm_user, 0, tmax, 0, &c, err));
+        TRY(ev_json_get_num(o, "vmm_system", &r->threads.vmm_system, 0, tmax, 0, &c, err));
+        TRY(ev_json_get_num(o, "vcpu_user", &r->threads.vcpu_user, 0, tmax, 0, &c, err));
+        TRY(ev_json_get_num(o, "vcpu_system", &r->threads.vcpu_system, 0, tmax, 0, &c, err));
+        TRY(ev_json_get_num(o, "vcpu_guest", &r->threads.vcpu_guest, 0, tmax, 0, &c, err));
+        TRY(ev_json_get_num(o, "vhost_system", &r->threads.vhost_system, 0, tmax, 0, &c, err));
+    }
+
+    /* packets (optional) */
+    TRY(ev_rec__sub(root, "packets", k_packets, 0, &pk, top, &c, b, sizeof b, err));
+    for (i = 0; pk && i < EV_NROLES; i++) {
+        ev_ifcount *f = &r->ifc[i];
+        TRY(ev_rec__sub(pk, ev_rec__roles[i], k_ifc, 0, &o, &c, &c2, b2, sizeof b2, err));
+        if (!o)
+            continue;
+        f->present = 1;
+        TRY(ev_json_get_str(o, "ifname", f->ifname, sizeof f->ifname, 0, &c2, err));
+        TRY(ev_json_get_num(o, "rx_packets", &f->packets[EV_DIR_RX], 0, INFINITY, 0, &c2, err));
+        TRY(ev_json_get_num(o, "rx_bytes", &f->bytes[EV_DIR_RX], 0, INFINITY, 0, &c2, err));
+        TRY(ev_json_get_num(o, "tx_packets", &f->packets[EV_DIR_TX], 0, INFINITY, 0, &c2, err));
+        TRY(ev_json_get_num(o, "tx_bytes", &f->bytes[EV_DIR_TX], 0, INFINITY, 0, &c2, err));
+    }
+
+    /* host, versions (optional) */
+    TRY(ev_rec__sub(root, "host", k_host, 0, &o, top, &c, b, sizeof b, err));
+    TRY(ev_json_get_str(o, "name", r->host, sizeof r->host, 0, &c, err));
+    TRY(ev_json_get_str(o, "kernel", r->kernel, sizeof r->kernel, 0, &c, err));
+    TRY(ev_json_get_str(o, "arch", r->arch, sizeof r->arch, 0, &c, err));
+    TRY(ev_json_get_str(o, "cpu", r->cpu_model, sizeof r->cpu_model, 0, &c, err));
+    TRY(ev_rec__sub(root, "versions", k_versions, 0, &o, top, &c, b, sizeof b, err));
+    TRY(ev_json_get_str(o, "edgevirt", r->ev_version, sizeof r->ev_version, 0, &c, err));
+    TRY(ev_json_get_str(o, "redis", r->redis_version, sizeof r->redis_version, 0, &c, err));
+    return EV_OK;
+}
+
+int ev_record_parse(ev_record *out, const char *line, const char *file, int lineno,
+                    ev_error *err)
+{
+    ev_json_ctx top = { file, lineno, NULL };
+    cJSON *root = NULL;
+    int rc;
+    ev_record_init(out);
+    rc = ev_json_parse_text(&root, line, strlen(line), &top, err);
+    if (rc != EV_OK)
+        return rc;
+    rc = ev_rec__parse_tree(out, root, &top, err);
+    cJSON_Delete(root);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- writing */
+
+#define W(x) do { if ((x) != EV_OK) goto fail; } while (0)
+
+int ev_record_to_json(char **out, const ev_record *r)
+{
+    cJSON *root = cJSON_CreateObject(), *o, *o2, *pk;
+    int i, rc;
+    *out = NULL;
+    if (!root)
+        return EV_ENOMEM;
+    W(ev_json_add_str(root, "schema", EV_RECORD_SCHEMA));
+    W(ev_json_add_str(root, "source", ev_rec__sources[r->source == EV_SOURCE_RECONSTRUCTED]));
+    W(ev_json_add_opt_str(root, "time", r->time));
+    W(ev_json_add_str(root, "status", r->ok ? "ok" : "failed"));
+    W(ev_json_add_opt_str(root, "error", r->error));
+    W(ev_json_add_opt_str(root, "point", r->point));
+    W(ev_json_add_opt_num(root, "repeat", r->repeat));
+
+    W(ev_json_add_obj(root, "platform", &o));
+    W(ev_json_add_str(o, "id", r->platform));
+    W(ev_json_add_str(o, "driver_path", ev_path_name(r->path) ? ev_path_name(r->path) : "?"));
+    W(ev_json_add_opt_str(o, "stack", r->stack));
+    if (r->offload >= 0)
+        W(ev_json_add_bool(o, "offload", r->offload));
+    W(ev_json_add_opt_str(o, "version", r->platform_version));
+
+    W(ev_json_add_obj(root, "workload", &o));
+    W(ev_json_add_str(o, "op", ev_op_name(r->op) ? ev_op_name(r->op) : "?"));
+    W(ev_json_add_num(o, "value_size", r->value_size));
+    if (r->key_size)
+        W(ev_json_add_num(o, "key_size", r->key_size));
+    if (r->clients)
+        W(ev_json_add_num(o, "clients", r->clients));
+    if (r->pipeline)
+        W(ev_json_add_num(o, "pipeline", r->pipeline));
+    if (r->requests)
+        W(ev_json_add_num(o, "requests", (double)r->requests));
+    W(ev_json_add_opt_num(o, "duration_s", r->duration_s));
+
+    if (r->mtu || r->link_rate_bps > 0) {
+        W(ev_json_add_obj(root, "network", &o));
+        if (r->mtu)
+            W(ev_json_add_num(o, "mtu", r->mtu));
+        if (r->link_rate_bps > 0)
+            W(ev_json_add_num(o, "link_rate_bps", r->link_rate_bps));
+    }
+
+    if (r->ok || r->rps >= 0) {
+        double lat[6];
+        static const char *const ln[6] = { "avg", "p50", "p90", "p99", "p999", "max" };
+        lat[0] = r->lat_avg_ms; lat[1] = r->lat_p50_ms; lat[2] = r->lat_p90_ms;
+        lat[3] = r->lat_p99_ms; lat[4] = r->lat_p999_ms; lat[5] = r->lat_max_ms;
+        W(ev_json_add_obj(root, "result", &o));
+        W(ev_json_add_opt_num(o, "rps", r->rps));
+        for (i = 0; i < 6 && lat[i] < 0; i++)
+            ;
+        if (i < 6) {
+            W(ev_json_add_obj(o, "latency_ms", &o2));
+            for (i = 0; i < 6; i++)
+                W(ev_json_add_opt_num(o2, ln[i], lat[i]));
+        }
+    }
+
+    for (i = 0; i < EV_CPU_NFIELDS && r->cpu[i] < 0; i++)
+        ;
+    if (i < EV_CPU_NFIELDS || r->cpu_basis[0] || r->cpu_ncpu) {
+        W(ev_json_add_obj(root, "cpu", &o));
+        W(ev_json_add_opt_str(o, "basis", r->cpu_basis));
+        if (r->cpu_ncpu)
+            W(ev_json_add_num(o, "ncpu", r->cpu_ncpu));
+        for (i = 0; i < EV_CPU_NFIELDS; i++)
+            W(ev_json_add_opt_num(o, ev_cpu_names[i], r->cpu[i]));
+    }
+
+    if (r->threads.present) {
+        const ev_thread_cpu *t = &r->threads;
+        W(ev_json_add_obj(root, "threads", &o));
+        W(ev_json_add_opt_str(o, "basis", t->basis));
+        W(ev_json_add_opt_num(o, "vmm_user", t->vmm_user));
+        W(ev_json_add_opt_num(o, "vmm_system", t->vmm_system));
+        W(ev_json_add_opt_num(o, "vcpu_user", t->vcpu_user));
+        W(ev_json_add_opt_num(o, "vcpu_system", t->vcpu_system));
+        W(ev_json_add_opt_num(o, "vcpu_guest", t->vcpu_guest));
+        W(ev_json_add_opt_num(o, "vhost_system", t->vhost_system));
+    }
+
+    if (r->ifc[EV_ROLE_INSTANCE].present || r->ifc[EV_ROLE_NIC].present) {
+        W(ev_json_add_obj(root, "packets", &pk));
+        for (i = 0; i < EV_NROLES; i++) {
+            const ev_ifcount *f = &r->ifc[i];
+            if (!f->present)
+                continue;
+            W(ev_json_add_obj(pk, ev_rec__roles[i], &o));
+            W(ev_json_add_opt_str(o, "ifname", f->ifname));
+            W(ev_json_add_opt_num(o, "rx_packets", f->packets[EV_DIR_RX]));
+            W(ev_json_add_opt_num(o, "rx_bytes", f->bytes[EV_DIR_RX]));
+            W(ev_json_add_opt_num(o, "tx_packets", f->packets[EV_DIR_TX]));
+            W(ev_json_add_opt_num(o, "tx_bytes", f->bytes[EV_DIR_TX]));
+        }
+    }
+
+    if (r->host[0] || r->kernel[0] || r->arch[0] || r->cpu_model[0]) {
+        W(ev_json_add_obj(root, "host", &o));
+        W(ev_json_add_opt_str(o, "name", r->host));
+        W(ev_json_add_opt_str(o, "kernel", r->kernel));
+        W(ev_json_add_opt_str(o, "arch", r->arch));
+        W(ev_json_add_opt_str(o, "cpu", r->cpu_model));
+    }
+    if (r->ev_version[0] || r->redis_version[0]) {
+        W(ev_json_add_obj(root, "versions", &o));
+        W(ev_json_add_opt_str(o, "edgevirt", r->ev_version));
+        W(ev_json_add_opt_str(o, "redis", r->redis_version));
+    }
+
+    rc = ev_json_print(out, root, 0);
+    cJSON_Delete(root);
+    return rc;
+fail:
+    cJSON_Delete(root);
+    return EV_ENOMEM;
+}
+
+int ev_record_append(const char *path, const ev_record *r, ev_error *err)
+{
+    char *s = NULL;
+    int rc = ev_record_to_json(&s, r);
+    if (rc != EV_OK)
+        return ev_error_set(err, rc, "%s: cannot serialise record: %s", path, ev_strerror(rc));
+    rc = ev_fs_append_durable(path, s, strlen(s), err);
+    free(s);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- sets */
+
+int ev_recset_push(ev_recset *set, const ev_record *r)
+{
+    if (set->n == set->cap) {
+        size_t ncap = set->cap ? set->cap * 2 : 64;
+        ev_record *nr = realloc(set->recs, ncap * sizeof *nr);
+        if (!nr)
+            return EV_ENOMEM;
+        set->recs = nr;
+        set->cap = ncap;
+    }
+    set->recs[set->n++] = *r;
+    return EV_OK;
+}
+
+int ev_recset_load(ev_recset *set, const char *path, int tolerate_truncated_tail,
+                   int *dropped, ev_error *err)
+{
+    char *buf = NULL, *p, *end;
+    size_t len = 0;
+    int rc, lineno = 0, ndrop = 0;
+    ev_record rec;
+
+    if (dropped)
+        *dropped = 0;
+    rc = ev_fs_read_all(&buf, &len, path, err);
+    if (rc != EV_OK)
+        return rc;
+    p = buf;
+    end = buf + len;
+    rc = EV_OK;
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        int has_nl = nl != NULL;
+        char *q;
+        size_t n;
+        if (!nl)
+            nl = end;
+        *nl = '\0';
+        n = (size_t)(nl - p);
+        lineno++;
+        for (q = p; *q == ' ' || *q == '\t' || *q == '\r'; q++)
+            ;
+        if (*q != '\0') {
+            rc = ev_record_parse(&rec, p, path, lineno, err);
+            if (rc == EV_EPARSE && tolerate_truncated_tail &&
+                (!has_nl || ev_json_is_cut_off(p, n))) {
+                ndrop++;
+                rc = EV_OK;
+            } else if (rc != EV_OK) {
+                break;
+            } else if ((rc = ev_recset_push(set, &rec)) != EV_OK) {
+                ev_error_set(err, rc, "%s:%d: out of memory", path, lineno);
+                break;
+            }
+        }
+        p = nl + 1;
+    }
+    free(buf);
+    if (dropped)
+        *dropped = ndrop;
+    if (rc == EV_OK && err) {
+        err->code = EV_OK; /* msg keeps the last dropped line's parse error, if any */
+        if (ndrop == 0)
+            err->msg[0] = '\0';
+    }
+    return rc;
+}
+
+void ev_recset_free(ev_recset *set)
+{
+    if (!set)
+        return;
+    free(set->recs);
+    set->recs = NULL;
+    set->n = set->cap = 0;
+}
+
+long ev_recset_find_point(const ev_recset *set, const char *point)
+{
+    size_t i;
+    for (i = set->n; i > 0; i--)
+        if (set->recs[i - 1].ok && strcmp(set->recs[i - 1].point, point) == 0)
+            return (long)(i - 1);
+    return -1;
+}
+
+/* ---------------------------------------------------------------- equality */
+
+static int ev_rec__deq(double a, double b)
+{
+    return (a < 0 && b < 0) || a == b;
+}
+
+int ev_record_equal(const ev_record *a, const ev_record *b)
+{
+    int i, d;
+#define S(f) if (strcmp(a->f, b->f) != 0) return 0
+#define N(f) if (a->f != b->f) return 0
+#define D(f) if (!ev_rec__deq(a->f, b->f)) return 0
+    N(source); S(time); N(ok); S(error); S(point); N(repeat);
+    S(platform); N(path); S(stack); N(offload); S(platform_version);
+    N(op); N(value_size); N(key_size); N(clients); N(pipeline); N(requests); D(duration_s);
+    N(mtu); N(link_rate_bps);
+    D(rps); D(lat_avg_ms); D(lat_p50_ms); D(lat_p90_ms); D(lat_p99_ms); D(lat_p999_ms);
+    D(lat_max_ms);
+    for (i = 0; i < EV_CPU_NFIELDS; i++)
+        D(cpu[i]);
+    S(cpu_basis); N(cpu_ncpu);
+    N(threads.present);
+    if (a->threads.present) {
+        S(threads.basis); D(threads.vmm_user); D(threads.vmm_system); D(threads.vcpu_user);
+        D(threads.vcpu_system); D(threads.vcpu_guest); D(threads.vhost_system);
+    }
+    for (i = 0; i < EV_NROLES; i++) {
+        N(ifc[i].present);
+        if (!a->ifc[i].present)
+            continue;
+        S(ifc[i].ifname);
+        for (d = 0; d < 2; d++) {
+            D(ifc[i].packets[d]);
+            D(ifc[i].bytes[d]);
+        }
+    }
+    S(host); S(kernel); S(arch); S(cpu_model); S(ev_version); S(redis_version);
+#undef S
+#undef N
+#undef D
+    return 1;
+}
+
+/* ---------------------------------------------------------------- host provenance */
+
+/* Value of the first "key<spaces/tabs>: value" line of cpuinfo, into out. 1 if found. */
+static int ev_rec__cpuinfo_key(char *out, size_t len, const char *text, const char *key)
+{
+    size_t kl = strlen(key);
+    const char *p = text;
+    while (p && *p) {
+        const char *eol = strchr(p, '\n');
+        size_t ll = eol ? (size_t)(eol - p) : strlen(p);
+        if (ll > kl && strncmp(p, key, kl) == 0) {
+            const char *q = p + kl, *e = p + ll;
+            while (q < e && (*q == ' ' || *q == '\t'))
+                q++;
+            if (q < e && *q == ':') {
+                size_t n;
+                q++;
+                while (q < e && (*q == ' ' || *q == '\t'))
+                    q++;
+                while (e > q && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+                    e--;
+                n = (size_t)(e - q);
+                if (n > 0 && len > 0) {
+                    if (n >= len)
+                        n = len - 1;
+                    memcpy(out, q, n);
+                    out[n] = '\0';
+                    return 1;
+                }
+            }
+        }
+        p = eol ? eol + 1 : NULL;
+    }
+    return 0;
+}
+
+void ev_record_cpuinfo_model(char *out, size_t len, const char *cpuinfo)
+{
+    char impl[32], part[32];
+    if (!len)
+        return;
+    out[0] = '\0';
+    if (!cpuinfo)
+        return;
+    if (ev_rec__cpuinfo_key(out, len, cpuinfo, "model name"))
+        return;
+    if (ev_rec__cpuinfo_key(out, len, cpuinfo, "Model"))       /* Raspberry Pi */
+        return;
+    if (ev_rec__cpuinfo_key(out, len, cpuinfo, "Hardware"))    /* older ARM kernels */
+        return;
+    if (ev_rec__cpuinfo_key(part, sizeof part, cpuinfo, "CPU part")) {
+        if (ev_rec__cpuinfo_key(impl, sizeof impl, cpuinfo, "CPU implementer"))
+            snprintf(out, len, "arm implementer %s part %s", impl, part);
+        else
+            snprintf(out, len, "arm part %s", part);
+        return;
+    }
+    if (ev_rec__cpuinfo_key(out, len, cpuinfo, "cpu"))         /* POWER, others */
+        return;
+    out[0] = '\0';
+}
+
+/* Truncating copy (uname fields can be longer than the record's). */
+static void ev_rec__copy(char *dst, size_t len, const char *src)
+{
+    size_t n = strnlen(src, len - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+int ev_record_fill_host(ev_record *r)
+{
+    struct utsname u;
+    char *txt = NULL;
+    size_t n = 0;
+    ev_error e = EV_ERROR_INIT;
+    if (!r->ev_version[0])
+        ev_rec__copy(r->ev_version, sizeof r->ev_version, EV_VERSION);
+    if (ev_fs_read_all(&txt, &n, "/proc/cpuinfo", &e) == EV_OK) {
+        ev_record_cpuinfo_model(r->cpu_model, sizeof r->cpu_model, txt);
+        free(txt);
+    }
+    if (uname(&u) != 0)
+        return EV_ESYS;
+    ev_rec__copy(r->host, sizeof r->host, u.nodename);
+    ev_rec__copy(r->kernel, sizeof r->kernel, u.release);
+    ev_rec__copy(r->arch, sizeof r->arch, u.machine);
+    return EV_OK;
+}
