@@ -599,10 +599,7 @@ static void write_plot(buf *g, const ev_plot *p, const char *dat)
             series_color(g, p, i);
             bput(g, " title ");
             if (eb) {
-                buf t = { 0 };
-                bput(&t, "%s (mean, 95%% interval)", s->name);
-                bquote(g, t.oom ? s->name : t.s);
-                free(t.s);
+                bquote(g, s->name); /* the chart's note says what the bars are */
             } else if (s->lo) {
                 buf t = { 0 };
                 bput(&t, "%s (95%% band)", s->name);

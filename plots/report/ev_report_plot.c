@@ -141,11 +141,19 @@ void ev_report_curve_label(char *buf, size_t len, const ev_report_agg *a, size_t
             (a[i].key.clients != k->clients || a[i].key.pipeline != k->pipeline ||
              a[i].key.mtu != k->mtu || a[i].key.link_rate_bps != k->link_rate_bps))
             several = 1;
+    size_t nrep = 0, nrecon = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ev_report_curve_same(&a[i].key, k)) {
+            nrep += a[i].n;
+            nrecon += a[i].nrecon;
+        }
+    const char *src = nrecon == 0 ? "" : nrecon == nrep ? " (reconstructed)"
+                                                        : " (partly reconstructed)";
     if (!several)
-        snprintf(buf, len, "%s", k->platform);
+        snprintf(buf, len, "%s%s", k->platform, src);
     else
-        snprintf(buf, len, "%s c%u P%u MTU %u %g Mbit/s", k->platform, (unsigned)k->clients,
-                 (unsigned)k->pipeline, (unsigned)k->mtu, k->link_rate_bps / 1e6);
+        snprintf(buf, len, "%s c%u P%u MTU %u %g Mbit/s%s", k->platform, (unsigned)k->clients,
+                 (unsigned)k->pipeline, (unsigned)k->mtu, k->link_rate_bps / 1e6, src);
 }
 
 /* Colour of a platform: its index among the platforms of every set drawn, so one platform
@@ -233,7 +241,7 @@ static int ev_report__chart_rps(ev_report_plot_ctx *c, const ev_report_agg *a, s
         return ev_error_set(err, rc, "chart %s: out of memory", base);
     ev_plot_set_labels(p, "value size (bytes, log scale)", "requests per second (req/s)");
     ev_plot_set_log(p, 1, 0);
-    ev_plot_set_key(p, "outside right top");
+    ev_plot_set_key(p, "top right");
     double xmin = INFINITY, xmax = 0, ymax = 0;
     uint32_t mtus[8];
     size_t nmtu = 0;
@@ -353,12 +361,18 @@ static int ev_report__chart_cpu(ev_report_plot_ctx *c, const ev_report_agg *a, s
         goto out;
     }
     size_t k = 0;
+    int recon = 0;
+    double ymax = 0;
     for (size_t i = 0; i < n; i++) {
         if (!(a[i].key.op == op && a[i].key.value_size == size && isfinite(a[i].busy)))
             continue;
-        char cl[160];
-        ev_report_curve_label(cl, sizeof cl, a, n, &a[i].key);
-        snprintf(labels[k], sizeof labels[k], "%s: %.1f %%", cl, a[i].busy);
+        /* short: the labels sit side by side under the bars */
+        snprintf(labels[k], sizeof labels[k], "%s%s %.0f%%", a[i].key.platform,
+                 a[i].nrecon ? "*" : "", a[i].busy);
+        if (a[i].nrecon)
+            recon = 1;
+        if (a[i].busy > ymax)
+            ymax = a[i].busy;
         gl[k] = labels[k];
         v[0][k] = isfinite(a[i].cpu[EV_CPU_USER]) ? a[i].cpu[EV_CPU_USER] : 0;
         v[1][k] = isfinite(a[i].cpu[EV_CPU_SYSTEM]) ? a[i].cpu[EV_CPU_SYSTEM] : 0;
@@ -369,9 +383,12 @@ static int ev_report__chart_cpu(ev_report_plot_ctx *c, const ev_report_agg *a, s
     }
     static const char *const names[5] = { "user", "system", "softirq", "guest",
                                           "other (nice irq steal gnice)" };
-    ev_plot_set_labels(p, "platform: busy CPU (mean over repeats)",
+    ev_plot_set_labels(p, "platform and its busy CPU in total (% of one core)",
                        "CPU (% of one core, mean over repeats)");
-    ev_plot_set_key(p, "outside right top");
+    ev_plot_set_key(p, "top right");
+    ev_plot_set_range(p, 'y', 0, ymax * 1.5 > 10 ? ymax * 1.5 : 10);
+    if (recon)
+        ev_plot_set_note(p, "* reconstructed records, not measured");
     if ((rc = ev_plot_set_groups(p, gl, m)))
         goto fail;
     for (int s = 0; s < 5; s++)
@@ -418,7 +435,7 @@ static int ev_report__chart_pkt(ev_report_plot_ctx *c, const ev_report_agg *a, s
     ev_plot_set_labels(p, "value size (bytes, log scale)",
                        "bytes per packet (log scale; vnstat-style bytes/packets)");
     ev_plot_set_log(p, 1, 1);
-    ev_plot_set_key(p, "outside right top");
+    ev_plot_set_key(p, "top left");
     for (size_t i = 0; i < n; i++) {
         if (a[i].key.op != op || !isfinite(a[i].pkt[role][dir]))
             continue;

@@ -108,7 +108,14 @@ static int ev_report_cli_parse(ev_report_cli *c, int *help, int argc, char **arg
     *help = 0;
     opterr = 0;
     int ch, rc;
-    while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+    /* the command comes first; options and files may then come in any order */
+    if (argc > 1 && argv[1][0] != '-') {
+        c->cmd = argv[1];
+        argc--;
+        argv++;
+    }
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         unsigned long u;
         switch (ch) {
         case OPT_ALPHA:
@@ -141,15 +148,16 @@ static int ev_report_cli_parse(ev_report_cli *c, int *help, int argc, char **arg
         case OPT_VERSION: *help = 2; return EV_OK;
         case ':':
             return ev_error_set(err, EV_EUSAGE, "%s needs a value", argv[optind - 1]);
+        case '?':
+            return ev_error_set(err, EV_EUSAGE, "unknown option '%s'", argv[optind - 1]);
         default:
             return ev_error_set(err, EV_EUSAGE, "unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (optind >= argc)
+    if (!c->cmd)
         return ev_error_set(err, EV_EUSAGE, "no command (compare or plot)");
-    c->cmd = argv[optind];
-    c->files = (const char **)&argv[optind + 1];
-    c->nfiles = argc - optind - 1;
+    c->files = (const char **)&argv[optind];
+    c->nfiles = argc - optind;
     return EV_OK;
 }
 
