@@ -662,7 +662,16 @@ int ev_report_chart_compare(const ev_compare_result *r, const char *dir, int ren
             ev_plot_set_log(p, 1, 0);
             ev_plot_set_key(p, "outside right top");
             double xmin = INFINITY, xmax = 0;
-            size_t nser = 0;
+            size_t nser = 0, ncurve = 0, ncurves = 0;
+            for (size_t i = 0; i < r->nrows; i++) {
+                const ev_compare_row *w = &r->rows[i];
+                int first = w->metric == metrics[mi] && w->key.op == (ev_op)op;
+                for (size_t j = 0; first && j < i; j++)
+                    if (r->rows[j].metric == w->metric &&
+                        ev_report_curve_same(&r->rows[j].key, &w->key))
+                        first = 0;
+                ncurves += (size_t)first;
+            }
             for (size_t i = 0; !rc && i < r->nrows; i++) {
                 const ev_compare_row *w = &r->rows[i];
                 if (w->metric != metrics[mi] || w->key.op != (ev_op)op)
@@ -679,7 +688,9 @@ int ev_report_chart_compare(const ev_compare_result *r, const char *dir, int ren
                     const ev_compare_row *v = &r->rows[j];
                     if (v->metric != w->metric || !ev_report_curve_same(&v->key, &w->key))
                         continue;
-                    x[m] = v->key.value_size;
+                    /* dodged sideways per platform (log axis: a factor) so equal changes of
+                     * several platforms stay visible; the .dat holds the dodged x */
+                    x[m] = v->key.value_size * pow(1.08, (double)ncurve - (double)ncurves / 2.0);
                     y[m] = v->change_pct;
                     lo[m] = isfinite(v->change_lo) ? v->change_lo : v->change_pct;
                     hi[m] = isfinite(v->change_hi) ? v->change_hi : v->change_pct;
@@ -687,6 +698,7 @@ int ev_report_chart_compare(const ev_compare_result *r, const char *dir, int ren
                     if (x[m] > xmax) xmax = x[m];
                     m++;
                 }
+                ncurve++;
                 char label[160];
                 snprintf(label, sizeof label, "%s", w->key.platform);
                 if ((rc = ev_plot_add_series(p, label, EV_STYLE_ERRORBARS, x, y, lo, hi, m)) ||
@@ -697,16 +709,20 @@ int ev_report_chart_compare(const ev_compare_result *r, const char *dir, int ren
             if (!rc) {
                 /* no change and the +-min-change lines: changes inside never count */
                 double a0 = xmin / 1.6, a1 = xmax * 1.6, mc = r->opt.min_change;
-                double bx[8] = { a0, a1, a1, a0, a1, a1, a0, a1 };
-                double by[8] = { mc, mc, NAN, -mc, -mc, NAN, 0, 0 };
+                double bx[2] = { a0, a1 }, lv[3] = { mc, -mc, 0 };
                 char bl[96];
                 snprintf(bl, sizeof bl, "0 and +-%g %% (min-change)", mc);
-                if ((rc = ev_plot_add_series(p, bl, EV_STYLE_LINES, bx, by, NULL, NULL, 8)) ||
-                    (rc = ev_plot_set_series_color(p, nser++, 0x999999)))
-                    rc = ev_error_set(err, rc, "chart %s: cannot add a series", base);
+                for (int l = 0; !rc && l < 3; l++) {
+                    double by[2] = { lv[l], lv[l] };
+                    if ((rc = ev_plot_add_series(p, l == 0 ? bl : "", EV_STYLE_LINES, bx, by,
+                                                 NULL, NULL, 2)) ||
+                        (rc = ev_plot_set_series_color(p, nser++, 0x999999)))
+                        rc = ev_error_set(err, rc, "chart %s: cannot add a series", base);
+                }
                 ev_plot_set_range(p, 'x', xmin / 1.6, xmax * 1.6);
                 char note[160];
-                snprintf(note, sizeof note, "significant: p < %g and |change| > %g %%",
+                snprintf(note, sizeof note, "significant: p < %g and |change| > %g %%; points "
+                         "shifted sideways per platform to stay visible",
                          r->opt.alpha, r->opt.min_change);
                 ev_plot_set_note(p, note);
             }
