@@ -199,7 +199,7 @@ int main(void)
         EV_CHECK(strstr(dat, "\n\"firecracker 78%\" 12 20 5 40 1\n"));
         EV_CHECK(strstr(dat, "\n\"kata 78%\" 12 20 5 40 1\n"));
         EV_CHECK(strstr(dat, "\n\"linuxvm 95%\" 30 30 5 30 0\n"));
-        EV_CHECK(strstr(dat, "\n\"unikraft-vhost* 95%\" 5 10 10 70 0\n"));
+        EV_CHECK(strstr(dat, "\n\"uk-vhost* 95%\" 5 10 10 70 0\n"));
     }
     free(dat);
     dat = slurp("cpu_set_16384.dat");

@@ -44,10 +44,10 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
     snprintf(opl, sizeof opl, "%s", op == EV_OP_GET ? "get" : "set");
     snprintf(base, sizeof base, "model_%s", opl);
     snprintf(rbase, sizeof rbase, "resid_%s", opl);
-    snprintf(title, sizeof title, "%s: measured RPS and the model's prediction (%s)",
-             ev_op_name(op), ev_model_name(m));
-    snprintf(rtitle, sizeof rtitle, "%s: residuals, measured / predicted - 1 (%s)",
-             ev_op_name(op), ev_model_name(m));
+    snprintf(title, sizeof title, "%s: measured RPS vs model %s", ev_op_name(op),
+             ev_model_name(m));
+    snprintf(rtitle, sizeof rtitle, "%s: residuals vs model %s", ev_op_name(op),
+             ev_model_name(m));
     ev_plot *p = NULL, *r = NULL;
     int rc = EV_OK;
     size_t nser = 0, nrser = 0;
@@ -55,7 +55,7 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
     double *mx = malloc((n ? n : 1) * sizeof *mx), *my = malloc((n ? n : 1) * sizeof *my),
            *ml = malloc((n ? n : 1) * sizeof *ml), *mh = malloc((n ? n : 1) * sizeof *mh),
            *rr = malloc((n ? n : 1) * sizeof *rr);
-    double xmin = INFINITY, xmax = 0;
+    double xmin = INFINITY, xmax = 0, ymax = 0;
     if (!mx || !my || !ml || !mh || !rr || ev_plot_new(&p, EV_PLOT_XY, title) ||
         ev_plot_new(&r, EV_PLOT_XY, rtitle)) {
         rc = ev_error_set(err, EV_ENOMEM, "out of memory");
@@ -99,6 +99,8 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
             my[k] = a[j].rps_mean;
             ml[k] = a[j].rps_lo;
             mh[k] = a[j].rps_hi;
+            if (mh[k] > ymax)
+                ymax = mh[k];
             rr[k] = pr.rps > 0 ? 100.0 * (a[j].rps_mean / pr.rps - 1.0) : NAN;
             ev_report_model_row *nr = realloc(c->mrows, (c->nmrows + 1) * sizeof *nr);
             if (!nr) {
@@ -125,6 +127,8 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
             y[g] = pr.rps;
             lo[g] = pr.rps_lo;
             hi[g] = pr.rps_hi;
+            if (isfinite(hi[g]) && hi[g] > ymax)
+                ymax = hi[g];
         }
         snprintf(plabel, sizeof plabel, "%s, model", label);
         if ((rc = ev_plot_add_series(p, plabel, EV_STYLE_LINES, x, y, lo, hi, EV_REPORT_GRID)) ||
@@ -141,9 +145,11 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
         goto out;
     ev_plot_set_labels(p, "value size (bytes, log scale)", "requests per second (req/s)");
     ev_plot_set_log(p, 1, 0);
-    ev_plot_set_key(p, "outside right top");
+    ev_plot_set_key(p, "top right"); /* above the curves: the y range leaves room for it */
     ev_plot_set_range(p, 'x', xmin / 1.6, xmax * 1.6);
-    ev_plot_set_range(p, 'y', 0, NAN);
+    ev_plot_set_range(p, 'y', 0, ymax > 0 ? ymax * (1.25 + 0.07 * (double)nser) : NAN);
+    ev_plot_set_note(p, "lines and bands: the model's prediction with its 95 % interval; "
+                        "points with bars: measured mean, 95 % t-interval");
     ev_plot_set_labels(r, "value size (bytes, log scale)", "residual (%)");
     ev_plot_set_log(r, 1, 0);
     ev_plot_set_key(r, "outside right top");
