@@ -55,7 +55,7 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
     double *mx = malloc((n ? n : 1) * sizeof *mx), *my = malloc((n ? n : 1) * sizeof *my),
            *ml = malloc((n ? n : 1) * sizeof *ml), *mh = malloc((n ? n : 1) * sizeof *mh),
            *rr = malloc((n ? n : 1) * sizeof *rr);
-    double xmin = INFINITY, xmax = 0, ymax = 0;
+    double xmin = INFINITY, xmax = 0, ymax = 0, rmin = 0, rmax = 0;
     if (!mx || !my || !ml || !mh || !rr || ev_plot_new(&p, EV_PLOT_XY, title) ||
         ev_plot_new(&r, EV_PLOT_XY, rtitle)) {
         rc = ev_error_set(err, EV_ENOMEM, "out of memory");
@@ -102,6 +102,10 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
             if (mh[k] > ymax)
                 ymax = mh[k];
             rr[k] = pr.rps > 0 ? 100.0 * (a[j].rps_mean / pr.rps - 1.0) : NAN;
+            if (isfinite(rr[k]) && rr[k] < rmin)
+                rmin = rr[k];
+            if (isfinite(rr[k]) && rr[k] > rmax)
+                rmax = rr[k];
             ev_report_model_row *nr = realloc(c->mrows, (c->nmrows + 1) * sizeof *nr);
             if (!nr) {
                 rc = ev_error_set(err, EV_ENOMEM, "out of memory");
@@ -154,6 +158,11 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
     ev_plot_set_log(r, 1, 0);
     ev_plot_set_key(r, "outside right top");
     ev_plot_set_range(r, 'x', xmin / 1.6, xmax * 1.6);
+    {
+        /* 0 included, with room on both sides so the zero line is not the border */
+        double span = rmax - rmin > 10 ? rmax - rmin : 10;
+        ev_plot_set_range(r, 'y', rmin - 0.1 * span, rmax + 0.1 * span);
+    }
     {
         double zx[2] = { xmin / 1.6, xmax * 1.6 }, zy[2] = { 0, 0 };
         if ((rc = ev_plot_add_series(r, "0 (model exact)", EV_STYLE_LINES, zx, zy, NULL, NULL,
