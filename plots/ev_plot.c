@@ -574,7 +574,8 @@ static void write_plot(buf *g, const ev_plot *p, const char *dat)
     bput(g, "plot ");
     if (p->kind == EV_PLOT_XY) {
         for (i = 0; i < p->nser; i++) { /* bands first, under the lines */
-            if (!p->ser[i].lo || p->ser[i].style == EV_STYLE_ERRORBARS)
+            if (!p->ser[i].lo || p->ser[i].style == EV_STYLE_ERRORBARS ||
+                p->ser[i].style == EV_STYLE_ERRORPOINTS)
                 continue;
             bput(g, "%s", first ? "" : ", \\\n     ");
             first = 0;
@@ -590,8 +591,11 @@ static void write_plot(buf *g, const ev_plot *p, const char *dat)
                           : s->style == EV_STYLE_SMALLPOINTS ? "points pt 6 ps 0.8 lw 1.2"
                           : s->style == EV_STYLE_ERRORBARS && s->lo
                               ? "yerrorlines lw 2.2 pt 7 ps 1.1"
+                          : s->style == EV_STYLE_ERRORPOINTS && s->lo
+                              ? "yerrorbars lw 1.8 pt 7 ps 1.2"
+                          : s->style == EV_STYLE_ERRORPOINTS ? "points pt 7 ps 1.2"
                               : "linespoints lw 2.2 pt 7 ps 0.9";
-            int eb = s->style == EV_STYLE_ERRORBARS && s->lo;
+            int eb = (s->style == EV_STYLE_ERRORBARS || s->style == EV_STYLE_ERRORPOINTS) && s->lo;
             bput(g, "%s", first ? "" : ", \\\n     ");
             first = 0;
             bquote(g, dat);

@@ -29,7 +29,8 @@ typedef enum ev_plot_kind {
 typedef enum ev_plot_style {
     EV_STYLE_LINES = 0, EV_STYLE_POINTS = 1, EV_STYLE_LINESPOINTS = 2,
     EV_STYLE_ERRORBARS = 3,  /* points joined by lines, lo/hi drawn as error bars (no band) */
-    EV_STYLE_SMALLPOINTS = 4 /* small open circles (e.g. the individual repeats) */
+    EV_STYLE_SMALLPOINTS = 4, /* small open circles (e.g. the individual repeats) */
+    EV_STYLE_ERRORPOINTS = 5  /* points with lo/hi as error bars, not joined */
 } ev_plot_style;
 
 /* Create a chart of `kind` with `title`. RETURNS EV_OK, EV_EINVAL, EV_ENOMEM. */

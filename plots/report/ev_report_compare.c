@@ -154,6 +154,8 @@ int ev_report_compare(ev_compare_result **out, const ev_report_set *a, const ev_
             goto fail;
         }
         r->nmatched++;
+        if (pa->n < 2 || pb->n < 2)
+            r->nuntestable++;
         for (int m = 0; m < EV_RM_COUNT; m++) {
             ev_compare_row row;
             int skip;

@@ -51,6 +51,7 @@ typedef struct ev_compare_result {
     ev_report_key *only_a, *only_b;      /* points on one side only */
     size_t nonly_a, nonly_b;
     size_t nsignificant, nregressions;
+    size_t nuntestable;                  /* matched points with fewer than 2 repeats a side */
 } ev_compare_result;
 
 /* Compare grouped sets a and b (ev_report_set_group done on both).

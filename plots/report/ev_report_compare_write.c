@@ -75,9 +75,11 @@ int ev_report_compare_write_text(FILE *f, const ev_compare_result *r)
         ev_report_key_format(kb, sizeof kb, &r->only_b[i]);
         fprintf(f, "only in B: %s\n", kb);
     }
-    fprintf(f, "\n%zu matched points, %zu only in A, %zu only in B; %zu significant changes, %zu "
-               "regressions (RPS down or CPU per request up)\n",
-            r->nmatched, r->nonly_a, r->nonly_b, r->nsignificant, r->nregressions);
+    fprintf(f, "\n%zu matched points (%zu not testable: fewer than 2 repeats a side), %zu only in "
+               "A, %zu only in B; %zu significant changes, %zu regressions (RPS down or CPU per "
+               "request up)\n",
+            r->nmatched, r->nuntestable, r->nonly_a, r->nonly_b, r->nsignificant,
+            r->nregressions);
     return ferror(f) ? EV_EIO : EV_OK;
 }
 
@@ -148,6 +150,7 @@ int ev_report_compare_write_json(FILE *f, const ev_compare_result *r)
     cJSON *sum = cJSON_AddObjectToObject(root, "summary");
     if (sum) {
         cJSON_AddNumberToObject(sum, "matched", (double)r->nmatched);
+        cJSON_AddNumberToObject(sum, "untestable", (double)r->nuntestable);
         cJSON_AddNumberToObject(sum, "only_a", (double)r->nonly_a);
         cJSON_AddNumberToObject(sum, "only_b", (double)r->nonly_b);
         cJSON_AddNumberToObject(sum, "significant", (double)r->nsignificant);

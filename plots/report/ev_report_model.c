@@ -44,7 +44,7 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
     snprintf(opl, sizeof opl, "%s", op == EV_OP_GET ? "get" : "set");
     snprintf(base, sizeof base, "model_%s", opl);
     snprintf(rbase, sizeof rbase, "resid_%s", opl);
-    snprintf(title, sizeof title, "%s: measured RPS vs model %s", ev_op_name(op),
+    snprintf(title, sizeof title, "%s: RPS of the records vs model %s", ev_op_name(op),
              ev_model_name(m));
     snprintf(rtitle, sizeof rtitle, "%s: residuals vs model %s", ev_op_name(op),
              ev_model_name(m));
@@ -137,7 +137,7 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
         snprintf(plabel, sizeof plabel, "%s, model", label);
         if ((rc = ev_plot_add_series(p, plabel, EV_STYLE_LINES, x, y, lo, hi, EV_REPORT_GRID)) ||
             (rc = ev_plot_set_series_color(p, nser++, col)) ||
-            (rc = ev_plot_add_series(p, label, EV_STYLE_ERRORBARS, mx, my, ml, mh, k)) ||
+            (rc = ev_plot_add_series(p, label, EV_STYLE_ERRORPOINTS, mx, my, ml, mh, k)) ||
             (rc = ev_plot_set_series_color(p, nser++, col)) ||
             (rc = ev_plot_add_series(r, label, EV_STYLE_LINESPOINTS, mx, rr, NULL, NULL, k)) ||
             (rc = ev_plot_set_series_color(r, nrser++, col))) {
@@ -153,7 +153,7 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
     ev_plot_set_range(p, 'x', xmin / 1.6, xmax * 1.6);
     ev_plot_set_range(p, 'y', 0, ymax > 0 ? ymax * (1.25 + 0.07 * (double)nser) : NAN);
     ev_plot_set_note(p, "lines and bands: the model's prediction with its 95 % interval; "
-                        "points with bars: measured mean, 95 % t-interval");
+                        "points with bars: mean of the records, 95 % t-interval");
     ev_plot_set_labels(r, "value size (bytes, log scale)", "residual (%)");
     ev_plot_set_log(r, 1, 0);
     ev_plot_set_key(r, "outside right top");

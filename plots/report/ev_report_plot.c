@@ -557,15 +557,19 @@ int ev_report_plot(ev_report_plot_summary *out, const char *const *files, size_t
     }
     if (opt->paper) {
         const char *text = ev_report_paper_runs();
+        ev_report_set *dst = nfiles ? NULL : set; /* alone, the paper's records are the data */
         if (!text) {
             rc = ev_error_set(err, EV_ENOENT, "--paper: this build has no embedded paper "
                                               "calibration (data/paper/runs.jsonl was missing "
                                               "when it was built)");
             goto out;
         }
-        if ((rc = ev_report_set_new(&paper, err)) ||
-            (rc = ev_report_set_load_text(paper, text, "data/paper/runs.jsonl (embedded)", err)) ||
-            (rc = ev_report_set_group(paper, err)))
+        if (!dst && (rc = ev_report_set_new(&paper, err)))
+            goto out;
+        if (!dst)
+            dst = paper;
+        if ((rc = ev_report_set_load_text(dst, text, "data/paper/runs.jsonl (embedded)", err)) ||
+            (rc = ev_report_set_group(dst, err)))
             goto out;
     }
     for (size_t i = 0; i < ev_report_set_nrecords(set); i++) {
