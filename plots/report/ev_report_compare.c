@@ -109,8 +109,10 @@ int ev_report_compare(ev_compare_result **out, const ev_report_set *a, const ev_
     r->opt = *opt;
     if (r->opt.permutations < EV_REPORT_MIN_PERMUTATIONS)
         r->opt.permutations = EV_REPORT_MIN_PERMUTATIONS;
-    r->file_a = ev_report_set_file(a, 0);
-    r->file_b = ev_report_set_file(b, 0);
+    snprintf(r->file_a, sizeof r->file_a, "%s",
+             ev_report_set_file(a, 0) ? ev_report_set_file(a, 0) : "A");
+    snprintf(r->file_b, sizeof r->file_b, "%s",
+             ev_report_set_file(b, 0) ? ev_report_set_file(b, 0) : "B");
     r->records_a = ev_report__nok(a);
     r->records_b = ev_report__nok(b);
     r->failed_a = ev_report_set_nfailed(a);

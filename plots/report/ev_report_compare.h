@@ -42,7 +42,7 @@ typedef struct ev_compare_row {
 
 typedef struct ev_compare_result {
     ev_compare_options opt;
-    const char *file_a, *file_b;         /* first file of each set (owned by the sets) */
+    char file_a[512], file_b[512];       /* first file of each set (copied) */
     size_t records_a, records_b;         /* successful records */
     size_t failed_a, failed_b;
     ev_compare_row *rows;                /* sorted by point, then metric */
