@@ -607,9 +607,12 @@ int ev_report_plot(ev_report_plot_summary *out, const char *const *files, size_t
         rc = ev_error_set(err, rc, "out of memory");
         goto out;
     }
-    if ((rc = ev_report_draw_set(c, c->agg, c->nagg, "", "your records", err)))
-        goto out;
+    /* the model first: a bad model file fails before any chart is written */
     if (opt->model_path && (rc = ev_report_draw_model(c, opt->model_path, err)))
+        goto out;
+    if ((rc = ev_report_draw_set(c, c->agg, c->nagg, "",
+                                 nfiles ? "your records" : "paper (RECONSTRUCTED, not measured)",
+                                 err)))
         goto out;
     if (paper &&
         (rc = ev_report_draw_set(c, c->pagg, c->npagg, "paper_",
