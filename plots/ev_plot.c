@@ -528,7 +528,7 @@ static void write_settings(buf *g, const ev_plot *p)
         bquote(g, p->mk[i].label);
         bput(g, " at ");
         bnum(g, p->mk[i].x);
-        bput(g, ", graph 0.96 left offset 0.6,0 tc rgb \"#444444\" front\n");
+        bput(g, ", graph 0.96 left offset 0.8,0 boxed tc rgb \"#222222\" front\n");
     }
     if (p->note) {
         bput(g, "set label %zu ", p->nmk + 1);
