@@ -212,6 +212,26 @@ int main(int argc, char **argv)
         if (x)
             EV_CHECK_MSG(fabs(x->plat[0].rps_lo / x->plat[0].rps_dm_lo - 1) < 0.05,
                          "MC %g vs delta %g", x->plat[0].rps_lo, x->plat[0].rps_dm_lo);
+        /* the projected Monte Carlo (exact for the model's linear demands) agrees with drawing
+         * every parameter and predicting, within sampling error */
+        if (x) {
+            ev_advice *g;
+            ev_advisor_options og = o;
+            og.mc_general = 1;
+            og.draws = 2000;
+            g = run_profile("mixed", &og);
+            EV_CHECK(x->mc_projected == 1 && g && g->mc_projected == 0);
+            for (i = 0; g && i < x->n; i++) {
+                const ev_adv_platform *px = &x->plat[i], *pg = find(g, px->id);
+                EV_CHECK(pg && px->rps == pg->rps);
+                EV_CHECK_MSG(pg && fabs(px->rps_lo / pg->rps_lo - 1) < 0.01 &&
+                             fabs(px->rps_hi / pg->rps_hi - 1) < 0.01,
+                             "%s: projected %g-%g, general %g-%g", px->id, px->rps_lo,
+                             px->rps_hi, pg ? pg->rps_lo : 0, pg ? pg->rps_hi : 0);
+                EV_CHECK(pg && fabs(px->p_best - pg->p_best) < 0.05);
+            }
+            ev_advice_free(g);
+        }
         /* writers */
         if (x) {
             char *t = NULL, *j = NULL, *c = NULL;
