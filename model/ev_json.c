@@ -1,6 +1,7 @@
 /* ev_json.c - strict JSON loading helpers (see ev_json.h). */
 #include "ev_json.h"
 
+#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -393,11 +394,36 @@ void ev_json_ctx_sub(ev_json_ctx *child, const ev_json_ctx *parent, const char *
 
 /* ---------------------------------------------------------------- writing */
 
+/* cJSON 1.7 falls back from %1.15g to %1.17g only when the 15-digit text differs by more than
+ * DBL_EPSILON relative, so 0.1+0.2 would come back as 0.3. We print the number ourselves: %.15g
+ * when that reads back bit-identical, else %.17g (always exact), in the C locale whatever
+ * LC_NUMERIC says, and store it as a raw item. */
+int ev_json_format_num(char *buf, size_t len, double v)
+{
+    const char *dp = localeconv()->decimal_point;
+    char *p;
+    if (!isfinite(v) || len < 32)
+        return EV_EINVAL;
+    snprintf(buf, len, "%.15g", v);
+    if (strtod(buf, NULL) != v)
+        snprintf(buf, len, "%.17g", v);
+    if (dp && dp[0] && (dp[0] != '.' || dp[1])) { /* a non-C LC_NUMERIC: put '.' back */
+        p = strstr(buf, dp);
+        if (p) {
+            size_t dl = strlen(dp);
+            *p = '.';
+            memmove(p + 1, p + dl, strlen(p + dl) + 1);
+        }
+    }
+    return EV_OK;
+}
+
 int ev_json_add_num(cJSON *obj, const char *name, double v)
 {
-    if (!isfinite(v))
+    char buf[64];
+    if (ev_json_format_num(buf, sizeof buf, v) != EV_OK)
         return EV_EINVAL;
-    return cJSON_AddNumberToObject(obj, name, v) ? EV_OK : EV_ENOMEM;
+    return cJSON_AddRawToObject(obj, name, buf) ? EV_OK : EV_ENOMEM;
 }
 
 int ev_json_add_opt_num(cJSON *obj, const char *name, double v)

@@ -133,8 +133,16 @@ int ev_json_fail(ev_error *err, int code, const ev_json_ctx *ctx, const char *fi
 
 /* ---------------------------------------------------------------- writing
  * All return EV_OK or EV_ENOMEM (EV_EINVAL for a non-finite number given to ev_json_add_num).
- * Numbers print in the C locale and round-trip exactly (cJSON prints %1.15g, or %1.17g when
- * 15 digits would not read back the same double); nothing here calls setlocale(). */
+ * Numbers print in the C locale and round-trip EXACTLY: %.15g when that reads back as the same
+ * double, else %.17g. (cJSON's own printer is not used for numbers: 1.7.x accepts a 15-digit
+ * text that is only within DBL_EPSILON, e.g. it prints 0.1+0.2 as 0.3.) Numbers are therefore
+ * stored as raw items: trees built with these helpers are for printing, not for reading back
+ * with cJSON_GetNumberValue. Nothing here calls setlocale(). */
+
+/* Format v as above into buf (len >= 32). RETURNS EV_OK, or EV_EINVAL if v is NaN/inf or len
+ * is too small. For writers that build text without cJSON (CSV). */
+int ev_json_format_num(char *buf, size_t len, double v);
+
 int ev_json_add_num(cJSON *obj, const char *name, double v);
 /* Omitted (EV_OK, nothing added) when v < 0 or NaN: the "negative = absent" convention. */
 int ev_json_add_opt_num(cJSON *obj, const char *name, double v);

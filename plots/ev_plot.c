@@ -495,6 +495,11 @@ static void write_dat(buf *d, const ev_plot *p)
                 double xl, xh, yl, yh;
                 cell_edges(p->hx, p->nx, i, p->logx, &xl, &xh);
                 cell_edges(p->hy, p->ny, j, p->logy, &yl, &yh);
+                /* overlap neighbours slightly: no anti-aliasing seams between cells */
+                if (p->logx) { xl /= 1.003; xh *= 1.003; }
+                else { double w = (xh - xl) * 0.003; xl -= w; xh += w; }
+                if (p->logy) { yl /= 1.003; yh *= 1.003; }
+                else { double w = (yh - yl) * 0.003; yl -= w; yh += w; }
                 if (p->hcls && p->hcls[j * p->nx + i] < 0)
                     continue;
                 bnum(d, p->hx[i]); bput(d, " ");
@@ -541,13 +546,15 @@ static void write_settings(buf *g, const ev_plot *p)
         bquote(g, p->mk[i].label);
         bput(g, " at ");
         bnum(g, p->mk[i].x);
-        bput(g, ", graph 0.04 left offset 0.6,0 tc rgb \"#444444\" front\n");
+        bput(g, ", graph 0.96 left offset 0.8,0 boxed tc rgb \"#222222\" front\n");
     }
     if (p->note) {
         bput(g, "set label %zu ", p->nmk + 1);
         bquote(g, p->note);
         bput(g, " at screen 0.01, screen 0.02 left font \",9\" tc rgb \"#666666\"\n");
     }
+    if (p->kind == EV_PLOT_STACKED)
+        bput(g, "set xrange [-0.6:%g]\n", (double)p->ngroups - 0.4);
     if (p->kind == EV_PLOT_HEATMAP) {
         bput(g, "set xrange [");
         {
@@ -594,7 +601,7 @@ static void write_plot(buf *g, const ev_plot *p, const char *dat)
                           : s->style == EV_STYLE_ERRORPOINTS && s->lo
                               ? "yerrorbars lw 1.8 pt 7 ps 1.2"
                           : s->style == EV_STYLE_ERRORPOINTS ? "points pt 7 ps 1.2"
-                              : "linespoints lw 2.2 pt 7 ps 0.9";
+                                                        : "linespoints lw 2 dt 3 pt 6 ps 2.6";
             int eb = (s->style == EV_STYLE_ERRORBARS || s->style == EV_STYLE_ERRORPOINTS) && s->lo;
             bput(g, "%s", first ? "" : ", \\\n     ");
             first = 0;
@@ -602,16 +609,7 @@ static void write_plot(buf *g, const ev_plot *p, const char *dat)
             bput(g, " index %zu using %s with %s ", i, eb ? "1:2:3:4" : "1:2", w);
             series_color(g, p, i);
             bput(g, " title ");
-            if (eb) {
-                bquote(g, s->name); /* the chart's note says what the bars are */
-            } else if (s->lo) {
-                buf t = { 0 };
-                bput(&t, "%s (95%% band)", s->name);
-                bquote(g, t.oom ? s->name : t.s);
-                free(t.s);
-            } else {
-                bquote(g, s->name);
-            }
+            bquote(g, s->name);
         }
     } else if (p->kind == EV_PLOT_STACKED) {
         for (i = 0; i < p->nser; i++) {

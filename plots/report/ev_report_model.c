@@ -134,7 +134,7 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
             if (isfinite(hi[g]) && hi[g] > ymax)
                 ymax = hi[g];
         }
-        snprintf(plabel, sizeof plabel, "%s, model", label);
+        snprintf(plabel, sizeof plabel, "%s, model (95%% band)", label);
         if ((rc = ev_plot_add_series(p, plabel, EV_STYLE_LINES, x, y, lo, hi, EV_REPORT_GRID)) ||
             (rc = ev_plot_set_series_color(p, nser++, col)) ||
             (rc = ev_plot_add_series(p, label, EV_STYLE_ERRORPOINTS, mx, my, ml, mh, k)) ||

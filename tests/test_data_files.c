@@ -1,0 +1,181 @@
+/* test_data_files.c - every data file in the repository loads.
+ * Usage: test_data_files DATA_DIR   (tests/formats.cmake passes ${EV_DATA_DIR})
+ *  - every *.jsonl is loaded as run records, strictly (a bad line fails with the loader's message);
+ *  - every *.json must carry a "schema" listed in the dispatch table below, and its loader must
+ *    accept it. Other files (README.md, scripts) are not checked.
+ * Passes with "0 files" when the folder is empty or absent. */
+#include "ev_json.h"
+#include "ev_record.h"
+#include "ev_fs.h"
+#include "ev_test.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+typedef int (*ev_loader_fn)(const char *path, const char *text, ev_error *err);
+
+/* A .json file that holds one run record (pretty-printed is fine). */
+static int load_run_json(const char *path, const char *text, ev_error *err)
+{
+    cJSON *root = NULL;
+    char *line;
+    ev_record r;
+    int rc = ev_json_parse_doc(&root, text, path, err);
+    if (rc != EV_OK)
+        return rc;
+    line = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    if (!line)
+        return ev_error_set(err, EV_ENOMEM, "%s: out of memory", path);
+    rc = ev_record_parse(&r, line, path, 0, err);
+    cJSON_free(line);
+    return rc;
+}
+
+#ifdef EV_HAVE_PROFILE
+#include "ev_profile.h"
+/* A workload profile (advisor); a histogram file it names is read relative to it. */
+static int load_profile(const char *path, const char *text, ev_error *err)
+{
+    ev_profile p;
+    (void)text;
+    return ev_profile_load(&p, path, err);
+}
+#endif
+
+/* ===================== SCHEMA DISPATCH TABLE =====================
+ * One row per file format. The coordinator registers the other loaders here when they land:
+ *   { "edgevirt.model/1",   <wrapper around ev_model_parse> },    (model)
+ *   { "edgevirt.profile/1", <wrapper around the profile loader> }, (advisor)
+ *   { "edgevirt.spec/1",    <wrapper around the spec loader> },    (runner)
+ * A .json file whose schema is not in this table fails the test. */
+static const struct {
+    const char *schema;
+    ev_loader_fn load;
+} loaders[] = {
+    { EV_RECORD_SCHEMA, load_run_json },
+#ifdef EV_HAVE_PROFILE
+    { EV_PROFILE_SCHEMA, load_profile },
+#endif
+};
+/* ================================================================= */
+
+static int nfiles, nbad;
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+static void check_jsonl(const char *path)
+{
+    ev_recset set = { 0 };
+    ev_error err = EV_ERROR_INIT;
+    int rc = ev_recset_load(&set, path, 0, NULL, &err);
+    nfiles++;
+    EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
+    if (rc == EV_OK)
+        printf("ok   %s: %zu run records\n", path, set.n);
+    else
+        nbad++;
+    ev_recset_free(&set);
+}
+
+static void check_json(const char *path)
+{
+    char *text = NULL;
+    cJSON *root = NULL;
+    ev_error err = EV_ERROR_INIT;
+    const char *schema;
+    size_t i;
+    int rc;
+
+    nfiles++;
+    rc = ev_fs_read_all(&text, NULL, path, &err);
+    if (rc == EV_OK)
+        rc = ev_json_parse_doc(&root, text, path, &err);
+    if (rc == EV_OK) {
+        schema = ev_json_schema_of(root);
+        rc = ev_error_set(&err, EV_ESCHEMA, "%s: schema: %s%s%s", path,
+                          schema ? "no loader for \"" : "missing", schema ? schema : "",
+                          schema ? "\"" : "");
+        for (i = 0; schema && i < sizeof loaders / sizeof loaders[0]; i++)
+            if (strcmp(loaders[i].schema, schema) == 0) {
+                err.code = EV_OK;
+                err.msg[0] = '\0';
+                rc = loaders[i].load(path, text, &err);
+                break;
+            }
+    }
+    EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
+    if (rc == EV_OK)
+        printf("ok   %s: %s\n", path, ev_json_schema_of(root));
+    else
+        nbad++;
+    cJSON_Delete(root);
+    free(text);
+}
+
+static void walk(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char **names = NULL;
+    size_t n = 0, cap = 0, i;
+    if (!d) {
+        EV_CHECK_MSG(0, "cannot open %s", dir);
+        return;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            names = realloc(names, cap * sizeof *names);
+            if (!names)
+                abort();
+        }
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    /* sorted, so the output is stable */
+    for (i = 1; i < n; i++) {
+        size_t j = i;
+        while (j > 0 && strcmp(names[j - 1], names[j]) > 0) {
+            char *t = names[j]; names[j] = names[j - 1]; names[j - 1] = t; j--;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            walk(path);
+        else if (ends_with(path, ".jsonl"))
+            check_jsonl(path);
+        else if (ends_with(path, ".json"))
+            check_json(path);
+        free(names[i]);
+    }
+    free(names);
+}
+
+int main(int argc, char **argv)
+{
+    struct stat st;
+    if (argc != 2) {
+        fprintf(stderr, "usage: test_data_files DATA_DIR\n");
+        return 2;
+    }
+    if (stat(argv[1], &st) != 0 || !S_ISDIR(st.st_mode)) {
+        printf("no data folder at %s: 0 files checked\n", argv[1]);
+        EV_CHECK(1); /* nothing to check is a pass, said out loud above */
+        return ev_test_done();
+    }
+    walk(argv[1]);
+    printf("%d files checked under %s, %d bad\n", nfiles, argv[1], nbad);
+    EV_CHECK(nbad == 0);
+    return ev_test_done();
+}
