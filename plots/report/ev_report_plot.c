@@ -241,7 +241,7 @@ static int ev_report__chart_rps(ev_report_plot_ctx *c, const ev_report_agg *a, s
         return ev_error_set(err, rc, "chart %s: out of memory", base);
     ev_plot_set_labels(p, "value size (bytes, log scale)", "requests per second (req/s)");
     ev_plot_set_log(p, 1, 0);
-    ev_plot_set_key(p, "top right");
+    ev_plot_set_key(p, "top left");
     double xmin = INFINITY, xmax = 0, ymax = 0;
     uint32_t mtus[8];
     size_t nmtu = 0;
@@ -316,7 +316,8 @@ static int ev_report__chart_rps(ev_report_plot_ctx *c, const ev_report_agg *a, s
             mtus[nmtu++] = a[i].key.mtu;
     }
     ev_plot_set_range(p, 'x', xmin / 1.6, xmax * 1.6);
-    ev_plot_set_range(p, 'y', 0, ymax * 1.08);
+    /* headroom above the data for the legend (top left) and the MTU label (top) */
+    ev_plot_set_range(p, 'y', 0, ymax * (1.2 + 0.06 * (double)(nser / 2)));
     for (size_t t = 0; t < nmtu; t++) {
         char ml[64];
         snprintf(ml, sizeof ml, "MTU %u B", (unsigned)mtus[t]);
