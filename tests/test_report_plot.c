@@ -187,6 +187,21 @@ int main(void)
                              "16384 300 300 300\n"));
     }
     free(dat);
+    /* the script draws the means with error bars and each platform's repeats in its colour */
+    dat = slurp("rps_get.gp");
+    EV_CHECK(dat != NULL);
+    if (dat) {
+        const char *m = strstr(dat, "index 2 using 1:2:3:4 with yerrorlines");
+        const char *r = strstr(dat, "index 3 using 1:2 with points");
+        EV_CHECK(m && r);
+        if (m && r) {
+            const char *cm = strstr(m, "lc rgb \""), *cr = strstr(r, "lc rgb \"");
+            EV_CHECK(cm && cr && strncmp(cm, cr, 16) == 0);
+        }
+        EV_CHECK(strstr(dat, "MTU 1500 B"));
+        EV_CHECK(strstr(dat, "set logscale x"));
+    }
+    free(dat);
     dat = slurp("rps_set.dat");
     EV_CHECK(dat && !strstr(dat, "linuxvm") && strstr(dat, ": kata\n"));
     free(dat);
