@@ -54,9 +54,9 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
     double x[EV_REPORT_GRID], y[EV_REPORT_GRID], lo[EV_REPORT_GRID], hi[EV_REPORT_GRID];
     double *mx = malloc((n ? n : 1) * sizeof *mx), *my = malloc((n ? n : 1) * sizeof *my),
            *ml = malloc((n ? n : 1) * sizeof *ml), *mh = malloc((n ? n : 1) * sizeof *mh),
-           *rr = malloc((n ? n : 1) * sizeof *rr);
+           *rr = malloc((n ? n : 1) * sizeof *rr), *rx = malloc((n ? n : 1) * sizeof *rx);
     double xmin = INFINITY, xmax = 0, ymax = 0, rmin = 0, rmax = 0;
-    if (!mx || !my || !ml || !mh || !rr || ev_plot_new(&p, EV_PLOT_XY, title) ||
+    if (!mx || !my || !ml || !mh || !rr || !rx || ev_plot_new(&p, EV_PLOT_XY, title) ||
         ev_plot_new(&r, EV_PLOT_XY, rtitle)) {
         rc = ev_error_set(err, EV_ENOMEM, "out of memory");
         goto out;
@@ -96,6 +96,9 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
             if ((rc = predict_at(&pr, m, pi, &a[j], a[j].key.value_size, err)))
                 goto out;
             mx[k] = a[j].key.value_size;
+            /* residual curves shifted sideways (factor 1.05 per curve) so equal residuals of
+             * several platforms stay visible */
+            rx[k] = mx[k] * pow(1.05, (double)nrser);
             my[k] = a[j].rps_mean;
             ml[k] = a[j].rps_lo;
             mh[k] = a[j].rps_hi;
@@ -139,7 +142,7 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
             (rc = ev_plot_set_series_color(p, nser++, col)) ||
             (rc = ev_plot_add_series(p, label, EV_STYLE_ERRORPOINTS, mx, my, ml, mh, k)) ||
             (rc = ev_plot_set_series_color(p, nser++, col)) ||
-            (rc = ev_plot_add_series(r, label, EV_STYLE_LINESPOINTS, mx, rr, NULL, NULL, k)) ||
+            (rc = ev_plot_add_series(r, label, EV_STYLE_LINESPOINTS, rx, rr, NULL, NULL, k)) ||
             (rc = ev_plot_set_series_color(r, nrser++, col))) {
             rc = ev_error_set(err, rc, "chart %s: cannot add a series", base);
             goto out;
@@ -181,6 +184,7 @@ out:
     free(ml);
     free(mh);
     free(rr);
+    free(rx);
     ev_plot_free(p);
     ev_plot_free(r);
     return rc;
