@@ -298,6 +298,30 @@ int main(void)
     }
     ev_report_plot_summary_free(&s);
 
+    /* --model default: predictions over the measured points, residuals, their table */
+    o.paper = 0;
+    o.model_path = "default";
+    err = (ev_error)EV_ERROR_INIT;
+    rc = ev_report_plot(&s, files, 1, &o, &err);
+    if (rc == EV_EUSAGE && strstr(err.msg, "without libedgevirt-model")) {
+        EV_SKIP("built without libedgevirt-model: --model not checked");
+    } else {
+        EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
+        dat = slurp("model_get.dat");
+        EV_CHECK(dat && strstr(dat, ": kata, model (95% band)\n# x y lo hi\n"));
+        /* the measured means beside the prediction: kata GET 64 B = 1000 req/s */
+        EV_CHECK(dat && strstr(dat, ": kata\n# x y lo hi\n64 1000 "));
+        free(dat);
+        EV_CHECK(exists("resid_get.dat") && exists("model_set.gp") && exists("resid_set.gp"));
+        html = slurp("index.html");
+        EV_CHECK(html && strstr(html, "id=\"model\"") && strstr(html, "<th>residual (%)</th>"));
+        if (html)
+            check_html(html);
+        free(html);
+    }
+    ev_report_plot_summary_free(&s);
+    o.model_path = NULL;
+
     /* bad input: the error names the file, line and field */
     const char *bad[] = { EV_FIXTURES "/bad_field.jsonl" };
     o.paper = 0;

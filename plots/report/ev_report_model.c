@@ -36,7 +36,9 @@ static int predict_at(ev_prediction *pr, const ev_model *m, int pi, const ev_rep
     return ev_model_predict(pr, m, (size_t)pi, &mix, 1, &cond, err);
 }
 
-static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error *err)
+/* which = 0: the prediction chart (and the table rows), 1: the residual chart. Both are
+ * computed each time (cheap) so index.html can show GET and SET side by side. */
+static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, int which, ev_error *err)
 {
     const ev_report_agg *a = c->agg;
     size_t n = c->nagg;
@@ -81,7 +83,8 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
         if (pi < 0) {
             char kb[256];
             ev_report_key_format(kb, sizeof kb, &a[i].key);
-            ev_report__note(c->sum, "model %s has no platform \"%s\": %s drawn without a "
+            if (!which)
+                ev_report__note(c->sum, "model %s has no platform \"%s\": %s drawn without a "
                                     "prediction", ev_model_name(m), a[i].key.platform, kb);
             continue;
         }
@@ -109,6 +112,10 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
                 rmin = rr[k];
             if (isfinite(rr[k]) && rr[k] > rmax)
                 rmax = rr[k];
+            if (which) {
+                k++;
+                continue;
+            }
             ev_report_model_row *nr = realloc(c->mrows, (c->nmrows + 1) * sizeof *nr);
             if (!nr) {
                 rc = ev_error_set(err, EV_ENOMEM, "out of memory");
@@ -175,9 +182,8 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, ev_error 
             goto out;
         }
     }
-    if ((rc = ev_report_emit(c, p, base, title, "model", err)))
-        goto out;
-    rc = ev_report_emit(c, r, rbase, rtitle, "model", err);
+    rc = which ? ev_report_emit(c, r, rbase, rtitle, "model", err)
+               : ev_report_emit(c, p, base, title, "model", err);
 out:
     free(mx);
     free(my);
@@ -201,8 +207,9 @@ int ev_report_draw_model(ev_report_plot_ctx *c, const char *model_path, ev_error
              ev_model_source(m) == EV_SOURCE_RECONSTRUCTED ? " (reconstructed)" : "");
     snprintf(c->model_path, sizeof c->model_path, "%s",
              strcmp(model_path, "default") == 0 ? "the embedded default" : model_path);
-    for (int op = 0; op < 2 && !rc; op++)
-        rc = draw_op(c, m, (ev_op)op, err);
+    for (int which = 0; which < 2 && !rc; which++)
+        for (int op = 0; op < 2 && !rc; op++)
+            rc = draw_op(c, m, (ev_op)op, which, err);
     ev_model_free(m);
     return rc;
 }

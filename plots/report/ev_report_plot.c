@@ -498,27 +498,30 @@ int ev_report_draw_set(ev_report_plot_ctx *c, const ev_report_agg *a, size_t n,
     for (int op = 0; op < 2; op++)
         if ((rc = ev_report__chart_rps(c, a, n, (ev_op)op, prefix, what, err)))
             return rc;
-    for (int op = 0; op < 2; op++) {
-        uint32_t done[64];
-        size_t nd = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (a[i].key.op != (ev_op)op)
-                continue;
-            int seen = 0;
-            for (size_t t = 0; t < nd; t++)
-                seen |= done[t] == a[i].key.value_size;
-            if (seen || nd == 64)
-                continue;
-            done[nd++] = a[i].key.value_size;
-            if ((rc = ev_report__chart_cpu(c, a, n, (ev_op)op, a[i].key.value_size, prefix,
-                                           what, err)))
-                return rc;
-        }
+    /* one row per size in index.html: GET left, SET right */
+    uint32_t sizes[64];
+    size_t ns = 0;
+    for (size_t i = 0; i < n; i++) {
+        int seen = 0;
+        for (size_t t = 0; t < ns; t++)
+            seen |= sizes[t] == a[i].key.value_size;
+        if (!seen && ns < 64)
+            sizes[ns++] = a[i].key.value_size;
     }
-    if (!prefix[0])
+    for (size_t t = 1; t < ns; t++) /* ascending */
+        for (size_t u = t; u > 0 && sizes[u - 1] > sizes[u]; u--) {
+            uint32_t tmp = sizes[u];
+            sizes[u] = sizes[u - 1];
+            sizes[u - 1] = tmp;
+        }
+    for (size_t t = 0; t < ns; t++)
         for (int op = 0; op < 2; op++)
-            for (int role = 0; role < EV_NROLES; role++)
-                for (int d = 0; d < 2; d++)
+            if ((rc = ev_report__chart_cpu(c, a, n, (ev_op)op, sizes[t], prefix, what, err)))
+                return rc;
+    if (!prefix[0])
+        for (int role = 0; role < EV_NROLES; role++)
+            for (int d = 0; d < 2; d++)
+                for (int op = 0; op < 2; op++)
                     if ((rc = ev_report__chart_pkt(c, a, n, (ev_op)op, role, d, err)))
                         return rc;
     return EV_OK;
