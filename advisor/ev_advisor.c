@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
 static const char *const cat_names[EV_NCAT] = { "user", "system", "softirq", "guest" };
@@ -100,10 +100,97 @@ static double sweep_metric(const ev_prediction *pr, const ev_profile *p)
     return metric(pr, p);
 }
 
-static double quant(double *v, size_t n, double q)
+static int cmp_d(const void *x, const void *y)
 {
-    gsl_sort(v, 1, n);
-    return gsl_stats_quantile_from_sorted_data(v, 1, n, q);
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* 2.5 % and 97.5 % quantiles (sorts v) */
+static void quant95(double *v, size_t n, double *lo, double *hi)
+{
+    qsort(v, n, sizeof *v, cmp_d);
+    *lo = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.025);
+    *hi = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.975);
+}
+
+/* ---- projected Monte Carlo ----
+ * For a fixed mix, the model's demand in category c is linear in that category's parameters:
+ * D_c = row . theta_c (ev_model.h), with row = (GET share, SET share, packets, segments, bytes)
+ * per request, and the categories are fitted independently. With theta_c ~ N(mu_c, Sigma_c)
+ * (what ev_model_draw samples), D_c ~ N(row . mu_c, row' Sigma_c row) exactly; the model then
+ * clamps negative demands at 0, and so do we. Drawing these 4 scalars per platform gives the
+ * same distribution as drawing all parameters and predicting, at a fraction of the cost.
+ * project() checks the reconstruction against the model's own point prediction and refuses
+ * (the caller then uses ev_model_draw + ev_model_predict) if they differ. */
+typedef struct proj {
+    double m[EV_NCAT], s[EV_NCAT];
+    double x_wire, npar, rtt;
+} proj;
+
+static int project(proj *pj, const ev_model *m, size_t mi, const ev_prediction *pr,
+                   const mixbuf *mb, const ev_conditions *cond)
+{
+    double row[EV_NPARAM] = { 0 }, wsum = 0;
+    size_t i;
+    int c, j, k;
+    if (strcmp(EV_MODEL_STRUCTURE, "ev-cost/1") != 0)
+        return EV_EMODEL;
+    for (i = 0; i < mb->n; i++)
+        wsum += mb->item[i].weight;
+    for (i = 0; i < mb->n; i++)
+        row[mb->item[i].op == EV_OP_GET ? EV_PARAM_FIXED_GET : EV_PARAM_FIXED_SET] +=
+            mb->item[i].weight / wsum;
+    row[EV_PARAM_PER_PACKET] = pr->packets_per_req;
+    row[EV_PARAM_PER_SEGMENT] = pr->segments_per_req;
+    row[EV_PARAM_PER_BYTE] = pr->bytes_per_req;
+    for (c = 0; c < EV_NCAT; c++) {
+        ev_param_set ps;
+        double mean = 0, var = 0;
+        if (ev_model_params(&ps, m, mi, c))
+            return EV_EMODEL;
+        for (j = 0; j < EV_NPARAM; j++) {
+            mean += row[j] * ps.value[j];
+            for (k = 0; k < EV_NPARAM; k++)
+                if (ps.identified[j] && ps.identified[k])
+                    var += row[j] * row[k] * ps.cov[j * EV_NPARAM + k];
+        }
+        if (fabs(fmax(mean, 0) - pr->demand_s[c]) > 1e-9 * fmax(pr->demand_s[c], 1e-9) ||
+            !(var >= 0))
+            return EV_EMODEL;
+        pj->m[c] = mean;
+        pj->s[c] = sqrt(var);
+    }
+    pj->x_wire = pr->x_wire;
+    pj->npar = cond->clients * cond->pipeline;
+    pj->rtt = ev_model_client_rtt(m);
+    /* the client bound must match the model's too */
+    {
+        double d = dsum(pr->demand_s);
+        if (fabs(pj->npar / (pj->rtt + d) - pr->x_client) > 1e-9 * pr->x_client)
+            return EV_EMODEL;
+    }
+    return EV_OK;
+}
+
+/* One draw: capacity (rps) and the total demand (s per request). */
+static inline double proj_draw(const proj *pj, gsl_rng *rng, double *dtot)
+{
+    double d = 0, x;
+    int c;
+    for (c = 0; c < EV_NCAT; c++) {
+        double v = pj->m[c] + (pj->s[c] > 0 ? pj->s[c] * gsl_ran_gaussian_ziggurat(rng, 1.0) : 0);
+        d += v > 0 ? v : 0;
+    }
+    if (!(d > 1e-12))
+        d = 1e-12;
+    *dtot = d;
+    x = 1.0 / d;
+    if (pj->x_wire < x)
+        x = pj->x_wire;
+    if (pj->npar / (pj->rtt + d) < x)
+        x = pj->npar / (pj->rtt + d);
+    return x;
 }
 
 /* ---- explanation ---- */
@@ -313,10 +400,38 @@ static int do_sweep(ev_advice *a, const ev_model *m, gsl_rng *rng, ev_error *err
         }
     /* interval bands from parameter draws */
     if (nd >= 10) {
+        int projected = a->mc_projected;
+        proj *pg = malloc(a->n * EV_ADV_NGRID * sizeof *pg);
         vals = malloc(nd * a->n * EV_ADV_NGRID * sizeof *vals);
-        if (!vals || (rc = ev_model_clone(&draw, m)))
+        if (!vals || !pg) {
+            free(pg);
             goto out;
-        for (d = 0; d < nd; d++) {
+        }
+        for (i = 0; projected && i < a->n; i++)
+            for (g = 0; projected && g < EV_ADV_NGRID; g++) {
+                ev_prediction pr;
+                mixbuf mb;
+                mix_one(&mb, a->grid[g], p->get_ratio);
+                if ((rc = ev_model_predict(&pr, m, a->plat[i].model_index, mb.item, mb.n, &cond,
+                                           err))) {
+                    free(pg);
+                    goto out;
+                }
+                if (project(&pg[i * EV_ADV_NGRID + g], m, a->plat[i].model_index, &pr, &mb,
+                            &cond))
+                    projected = 0;
+            }
+        if (projected) {
+            for (i = 0; i < a->n * EV_ADV_NGRID; i++)
+                for (d = 0; d < nd; d++) {
+                    double dt;
+                    vals[i * nd + d] = proj_draw(&pg[i], rng, &dt);
+                }
+        }
+        free(pg);
+        if (!projected && (rc = ev_model_clone(&draw, m)))
+            goto out;
+        for (d = 0; !projected && d < nd; d++) {
             if ((rc = ev_model_draw(draw, m, rng, err)))
                 goto out;
             for (i = 0; i < a->n; i++)
@@ -331,8 +446,7 @@ static int do_sweep(ev_advice *a, const ev_model *m, gsl_rng *rng, ev_error *err
         for (i = 0; i < a->n; i++)
             for (g = 0; g < EV_ADV_NGRID; g++) {
                 double *v = &vals[(i * EV_ADV_NGRID + g) * nd];
-                a->curve_lo[i][g] = quant(v, nd, 0.025);
-                a->curve_hi[i][g] = quant(v, nd, 0.975);
+                quant95(v, nd, &a->curve_lo[i][g], &a->curve_hi[i][g]);
             }
     }
     /* pairwise crossovers on the objective metric */
@@ -460,6 +574,8 @@ int ev_advisor_run(ev_advice **out, const ev_model *m, int model_is_default,
     double *rs = NULL, *cs = NULL, *sc = NULL;
     size_t *wins = NULL;
     size_t i, d, np;
+    ev_prediction preds[EV_ADV_MAX_PLAT];
+    proj pjs[EV_ADV_MAX_PLAT];
     int rc = EV_OK;
 
     *out = NULL;
@@ -478,6 +594,7 @@ int ev_advisor_run(ev_advice **out, const ev_model *m, int model_is_default,
     snprintf(a->model_name, sizeof a->model_name, "%s", ev_model_name(m));
     a->model_is_default = model_is_default;
     a->model_reconstructed = ev_model_source(m) == EV_SOURCE_RECONSTRUCTED;
+    a->mc_projected = !o.mc_general;
 
     /* platforms */
     np = ev_model_nplatforms(m);
@@ -510,6 +627,7 @@ int ev_advisor_run(ev_advice **out, const ev_model *m, int model_is_default,
         if ((rc = ev_model_platform(&pi, m, q->model_index)) ||
             (rc = ev_model_predict(&pr, m, q->model_index, mb.item, mb.n, &cond, err)))
             goto fail;
+        preds[i] = pr;
         snprintf(q->id, sizeof q->id, "%s", pi.id);
         snprintf(q->stack, sizeof q->stack, "%s", pi.stack ? pi.stack : "");
         q->path = pi.path;
@@ -566,26 +684,42 @@ int ev_advisor_run(ev_advice **out, const ev_model *m, int model_is_default,
         goto fail;
     }
     gsl_rng_set(rng, o.seed);
-    if ((rc = ev_model_clone(&draw, m))) {
+    for (i = 0; i < a->n && a->mc_projected; i++)
+        if (project(&pjs[i], m, a->plat[i].model_index, &preds[i], &mb, &cond))
+            a->mc_projected = 0;
+    if (!a->mc_projected && (rc = ev_model_clone(&draw, m))) {
         ev_error_set(err, rc, "advisor: cannot copy the model");
         goto fail;
     }
     for (d = 0; d < o.draws; d++) {
         double best = -INFINITY;
         int bi = -1;
-        if ((rc = ev_model_draw(draw, m, rng, err)))
+        if (!a->mc_projected && (rc = ev_model_draw(draw, m, rng, err)))
             goto fail;
         for (i = 0; i < a->n; i++) {
             ev_prediction pr;
             const ev_adv_platform *q = &a->plat[i];
-            if ((rc = ev_model_predict(&pr, draw, q->model_index, mb.item, mb.n, &cond, err)))
-                goto fail;
-            rs[i * o.draws + d] = pr.rps;
-            cs[i * o.draws + d] = 100.0 * (p->mode == EV_LOAD_OFFERED ? p->rate_rps : pr.rps) *
-                                  dsum(pr.demand_s);
+            double rps, dt;
+            if (a->mc_projected) {
+                rps = proj_draw(&pjs[i], rng, &dt);
+                pr = preds[i];
+                pr.rps = rps;
+                {   /* the metric only reads rps and the total demand */
+                    int c;
+                    for (c = 0; c < EV_NCAT; c++)
+                        pr.demand_s[c] = c == 0 ? dt : 0;
+                }
+            } else {
+                if ((rc = ev_model_predict(&pr, draw, q->model_index, mb.item, mb.n, &cond, err)))
+                    goto fail;
+                rps = pr.rps;
+                dt = dsum(pr.demand_s);
+            }
+            rs[i * o.draws + d] = rps;
+            cs[i * o.draws + d] = 100.0 * (p->mode == EV_LOAD_OFFERED ? p->rate_rps : rps) * dt;
             sc[i] = metric(&pr, p);
             /* constraints, per draw */
-            if ((p->min_rps > 0 && pr.rps < p->min_rps) ||
+            if ((p->min_rps > 0 && rps < p->min_rps) ||
                 (p->max_cpu_pct > 0 && cs[i * o.draws + d] > p->max_cpu_pct))
                 sc[i] = -INFINITY;
             if (sc[i] > best) {
@@ -600,10 +734,8 @@ int ev_advisor_run(ev_advice **out, const ev_model *m, int model_is_default,
     }
     for (i = 0; i < a->n; i++) {
         ev_adv_platform *q = &a->plat[i];
-        q->rps_lo = quant(&rs[i * o.draws], o.draws, 0.025);
-        q->rps_hi = quant(&rs[i * o.draws], o.draws, 0.975);
-        q->cpu_lo = quant(&cs[i * o.draws], o.draws, 0.025);
-        q->cpu_hi = quant(&cs[i * o.draws], o.draws, 0.975);
+        quant95(&rs[i * o.draws], o.draws, &q->rps_lo, &q->rps_hi);
+        quant95(&cs[i * o.draws], o.draws, &q->cpu_lo, &q->cpu_hi);
         q->app_cpu_lo = 100.0 - q->cpu_hi;
         q->app_cpu_hi = 100.0 - q->cpu_lo;
         q->p_best = a->mc_draws_used ? (double)wins[i] / (double)a->mc_draws_used : 0;

@@ -43,8 +43,11 @@ typedef struct ev_advisor_options {
     uint64_t des_requests;      /* requests per platform in the simulation (open load) */
     int curves;                 /* 1: compute the size sweep (curves, crossovers, map) */
     size_t curve_draws;         /* draws for the interval bands of the size sweep */
+    int mc_general;             /* 1: draw every parameter (ev_model_draw) and predict, instead
+                                   of the exact projection onto the mix's demands (slower; the
+                                   projection falls back to it by itself when it cannot apply) */
 } ev_advisor_options;
-#define EV_ADVISOR_OPTIONS_INIT { 2000, 1, 1000000, 1, 200 }
+#define EV_ADVISOR_OPTIONS_INIT { 2000, 1, 1000000, 1, 1000, 0 }
 
 typedef struct ev_adv_platform {
     char id[48];
@@ -110,6 +113,7 @@ typedef struct ev_advice {
     char recommendation[48];            /* plat[0].id, or "none" */
     char reason[1536];                  /* plain words, tied to the mechanisms */
     size_t mc_draws_used;               /* draws in which some platform was feasible */
+    int mc_projected;                   /* 1: the exact projected Monte Carlo was used */
 
     /* size sweep at the profile's GET ratio (opt.curves) */
     int have_curves;

@@ -161,8 +161,18 @@ int ev_advisor_charts(int *rendered, char *warn, size_t warn_len, const ev_advic
             }
         if ((rc = ev_plot_add_series(p, "Pareto front", EV_STYLE_LINESPOINTS, fx, fy, NULL, NULL, nf)))
             goto nomem;
-        ev_plot_set_range(p, 'y', 0, NAN);
-        ev_plot_set_range(p, 'x', 0, NAN);
+        {
+            double mx = 0, my = 0;
+            for (k = 0; k < a->n; k++) {
+                if (a->plat[k].demand_us_total > mx)
+                    mx = a->plat[k].demand_us_total;
+                if (a->plat[k].rps > my)
+                    my = a->plat[k].rps;
+            }
+            /* room around the extreme points so no marker sits on the frame */
+            ev_plot_set_range(p, 'y', 0, my > 0 ? 1.12 * my : NAN);
+            ev_plot_set_range(p, 'x', 0, mx > 0 ? 1.15 * mx : NAN);
+        }
         if ((rc = emit(rendered, warn, warn_len, p, dir, "pareto", err)))
             goto out;
         ev_plot_free(p);

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_rng.h>
 
 /* ---- Walker alias table for the request classes ---- */
 typedef struct alias {
@@ -103,20 +102,67 @@ static double bucket_mid(size_t b)
     return lo + width / 2;
 }
 
+/* ---- random numbers: xoshiro256+ (Blackman & Vigna), seeded through splitmix64. Inlined:
+ * a function-pointer call per variate (gsl_rng) costs about as much as the rest of the loop.
+ * The Monte Carlo over the model parameters uses GSL's generators. ---- */
+typedef struct rng64 {
+    uint64_t s[4];
+} rng64;
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static void rng_seed(rng64 *r, unsigned long seed)
+{
+    uint64_t x = (uint64_t)seed;
+    int i;
+    for (i = 0; i < 4; i++)
+        r->s[i] = splitmix64(&x);
+}
+
+static inline uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static inline uint64_t rng_next(rng64 *r)
+{
+    uint64_t res = r->s[0] + r->s[3], t = r->s[1] << 17;
+    r->s[2] ^= r->s[0];
+    r->s[3] ^= r->s[1];
+    r->s[1] ^= r->s[2];
+    r->s[0] ^= r->s[3];
+    r->s[2] ^= t;
+    r->s[3] = rotl(r->s[3], 45);
+    return res;
+}
+
+/* uniform in (0, 1): never 0, so log() is finite */
+static inline double rng_uniform_pos(rng64 *r)
+{
+    return ((double)(rng_next(r) >> 11) + 0.5) * 0x1.0p-53;
+}
+
 /* ---- the arrival process ---- */
 typedef struct arrivals {
-    gsl_rng *rng;
+    rng64 rng[1];
     ev_arrival kind;
     double rate;        /* Poisson rate of arrival events (on-rate or batch rate) */
+    double gap;         /* 1 / rate: mean gap between arrival events */
     double on_mean, off_mean;
     double on_end;      /* onoff: end of the current ON period */
     uint64_t batch, left; /* batch: requests left in the current batch */
     double t;
 } arrivals;
 
-static inline double expo(gsl_rng *r, double mean)
+static inline double expo(rng64 *r, double mean)
 {
-    return -mean * log(gsl_rng_uniform_pos(r));
+    return -mean * log(rng_uniform_pos(r));
 }
 
 static inline double next_arrival(arrivals *a)
@@ -124,14 +170,14 @@ static inline double next_arrival(arrivals *a)
     switch (a->kind) {
     case EV_ARR_BATCH:
         if (a->left == 0) {
-            a->t += expo(a->rng, 1.0 / a->rate);
+            a->t += expo(a->rng, a->gap);
             a->left = a->batch;
         }
         a->left--;
         return a->t;
     case EV_ARR_ONOFF:
         for (;;) {
-            double cand = a->t + expo(a->rng, 1.0 / a->rate);
+            double cand = a->t + expo(a->rng, a->gap);
             if (cand <= a->on_end) {
                 a->t = cand;
                 return a->t;
@@ -143,7 +189,7 @@ static inline double next_arrival(arrivals *a)
         }
     case EV_ARR_POISSON:
     default:
-        a->t += expo(a->rng, 1.0 / a->rate);
+        a->t += expo(a->rng, a->gap);
         return a->t;
     }
 }
@@ -177,24 +223,22 @@ static int setup(arrivals *a, alias *al, double *mean_s, const ev_des_class *cls
     memset(a, 0, sizeof *a);
     if (alias_init(al, cls, ncls, mean_s))
         return EV_ENOMEM;
-    a->rng = gsl_rng_alloc(gsl_rng_taus2);
-    if (!a->rng) {
-        alias_free(al);
-        return EV_ENOMEM;
-    }
-    gsl_rng_set(a->rng, o->seed);
+    rng_seed(a->rng, o->seed);
+    a->gap = 1.0 / o->rate_rps;
     a->kind = o->arrival;
     a->rate = o->rate_rps;
     if (o->arrival == EV_ARR_ONOFF) {
         a->on_mean = o->on_s;
         a->off_mean = o->off_s;
         a->rate = o->rate_rps * (o->on_s + o->off_s) / o->on_s;
+        a->gap = 1.0 / a->rate;
         a->on_end = expo(a->rng, o->on_s);
     } else if (o->arrival == EV_ARR_BATCH) {
         a->batch = (uint64_t)llround(o->batch);
         if (a->batch < 1)
             a->batch = 1;
         a->rate = o->rate_rps / (double)a->batch;
+        a->gap = 1.0 / a->rate;
     }
     return EV_OK;
 }
@@ -214,7 +258,7 @@ static void simulate(ev_des_result *out, arrivals *a, const alias *al, double me
     double dep = 0, busy = 0, t_start = 0;
     for (i = 0; i < total; i++) {
         double t = next_arrival(a);
-        double svc = alias_sample(al, gsl_rng_uniform(a->rng));
+        double svc = alias_sample(al, rng_uniform_pos(a->rng));
         double start = t > dep ? t : dep;
         double soj;
         dep = start + svc;
@@ -291,7 +335,6 @@ int ev_des_run(ev_des_result *out, const ev_des_class *cls, size_t ncls,
     out->p90_s = hist_quantile(s.hist, s.n, 0.90, s.max);
     out->p99_s = hist_quantile(s.hist, s.n, 0.99, s.max);
     out->p999_s = hist_quantile(s.hist, s.n, 0.999, s.max);
-    gsl_rng_free(a.rng);
     alias_free(&al);
     free(s.hist);
     return EV_OK;
@@ -335,7 +378,6 @@ int ev_des_run_naive(ev_des_result *out, const ev_des_class *cls, size_t ncls,
     out->p90_s = sorted_quantile(s.all, s.n, 0.90);
     out->p99_s = sorted_quantile(s.all, s.n, 0.99);
     out->p999_s = sorted_quantile(s.all, s.n, 0.999);
-    gsl_rng_free(a.rng);
     alias_free(&al);
     free(s.all);
     return EV_OK;

@@ -14,7 +14,7 @@
  * event heap is needed. The sojourn (queueing + service) of every request after the warm-up
  * goes into a log-linear histogram (relative bucket width <= 1/64) for the percentiles.
  * Bounded: exactly `requests` requests (plus warm-up) are simulated. Seeded: same seed, same
- * result.
+ * result (an inlined xoshiro256+ generator seeded through splitmix64).
  *
  * Library: ev_advisor. Nothing here prints or exits. */
 #ifndef EV_DES_H

@@ -518,17 +518,6 @@ int ev_model_predict(ev_prediction *out, const ev_model *m, size_t p,
     return ev_model__predict(out, m, &m->plat[p], &m->plat[p].info, mix, nmix, cond, err);
 }
 
-int ev_model_predict_with(ev_prediction *out, const ev_model *m, size_t p,
-                          const ev_platform_info *pi, const ev_mix_item *mix, size_t nmix,
-                          const ev_conditions *cond, ev_error *err)
-{
-    if (!m || !out || !cond || !pi)
-        return ev_error_set(err, EV_EINVAL, "NULL argument");
-    if (p >= m->np)
-        return ev_error_set(err, EV_EINVAL, "platform index %zu out of range", p);
-    return ev_model__predict(out, m, &m->plat[p], pi, mix, nmix, cond, err);
-}
-
 /* ---------------------------------------------------------------- draws */
 
 int ev_model_draw(ev_model *draw, const ev_model *m, void *rng, ev_error *err)

@@ -14,3 +14,15 @@ add_executable(test_advisor_load test_advisor_load.c)
 target_link_libraries(test_advisor_load PRIVATE ev_advisor)
 add_test(NAME advisor_load COMMAND test_advisor_load ${CMAKE_SOURCE_DIR})
 set_tests_properties(advisor_load PROPERTIES LABELS "unit" SKIP_RETURN_CODE 77)
+if(TARGET edgevirt-advisor)
+  add_executable(test_advisor test_advisor.c)
+  target_link_libraries(test_advisor PRIVATE ev_advisor)
+  add_test(NAME advisor COMMAND test_advisor ${CMAKE_SOURCE_DIR})
+  set_tests_properties(advisor PROPERTIES LABELS "unit" SKIP_RETURN_CODE 77)
+  # the CLI: help, bad input (exit 2, file + field named), outputs, charts
+  add_test(NAME advisor_cli COMMAND ${CMAKE_COMMAND}
+           -DADVISOR=$<TARGET_FILE:edgevirt-advisor> -DSRC=${CMAKE_SOURCE_DIR}
+           -DWORK=${CMAKE_CURRENT_BINARY_DIR}/advisor_cli
+           -P ${CMAKE_CURRENT_SOURCE_DIR}/test_advisor_cli.cmake.in)
+  set_tests_properties(advisor_cli PROPERTIES LABELS "unit")
+endif()

@@ -18,3 +18,6 @@ set_tests_properties(model model_fit claims model_cli PROPERTIES LABELS "unit")
 add_executable(bench_model_fit_prog EXCLUDE_FROM_ALL ${CMAKE_CURRENT_LIST_DIR}/bench_model_fit.c)
 target_link_libraries(bench_model_fit_prog PRIVATE edgevirt-model)
 add_custom_target(bench_model_fit COMMAND bench_model_fit_prog VERBATIM)
+
+# tests/test_data_files.c (formats) dispatches edgevirt.model/1 files to ev_model_parse.
+target_link_libraries(test_data_files PRIVATE edgevirt-model)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -221,6 +222,24 @@ static void test_json(void)
         EV_CHECK(ev_model_parse(&b, "{\"schema\":", "x.json", &err) == EV_EPARSE);
         EV_CHECK(strstr(err.msg, "x.json") != NULL);
         EV_CHECK(ev_model_load(&b, "/nonexistent/m.json", &err) == EV_ENOENT);
+        /* save (atomic) and load back */
+        {
+            char path[] = "/tmp/ev_test_model_XXXXXX";
+            int fd = mkstemp(path);
+            char *t3 = NULL;
+            EV_CHECK(fd >= 0);
+            if (fd >= 0) {
+                close(fd);
+                EV_CHECK(ev_model_save(path, m, &err) == EV_OK);
+                EV_CHECK_MSG(ev_model_load(&b, path, &err) == EV_OK, "%s", err.msg);
+                if (b && ev_model_to_json(&t3, b) == EV_OK)
+                    EV_CHECK(strcmp(t1, t3) == 0);
+                free(t3);
+                ev_model_free(b);
+                b = NULL;
+                unlink(path);
+            }
+        }
     }
     free(t1);
     free(t2);

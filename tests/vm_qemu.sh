@@ -1,8 +1,9 @@
 #!/bin/sh
 # vm_qemu.sh BUILD_GUEST OUTDIR TEST_VM_QEMU - boot the real Linux guest under QEMU/TCG with
 # virtio-net on a tap inside a network namespace this script creates (unique names, removed on
-# every exit path), then run TEST_VM_QEMU inside that namespace (it starts QEMU through the
-# qemu driver, waits for PONG, runs a bounded load and checks per-thread CPU accounting).
+# every exit path), then run TEST_VM_QEMU with that namespace's name (its qemu driver starts QEMU
+# inside the namespace with the "netns" setting, waits for PONG from there, runs a bounded load
+# there and checks per-thread CPU accounting).
 # Skips (exit 77) without root, /dev/net/tun, qemu-system-x86_64 or the cloud kernel.
 set -u
 BUILD=$1; OUT=$2; BIN=$3
@@ -29,4 +30,4 @@ ip -n "$NS" link set lo up
 ip -n "$NS" tuntap add dev "$TAP" mode tap || { echo "FAIL: tuntap add"; exit 1; }
 ip -n "$NS" addr add 10.77.0.1/24 dev "$TAP"
 ip -n "$NS" link set "$TAP" up
-ip netns exec "$NS" "$BIN" "$OUT" "$TAP" 10.77.0.2
+"$BIN" "$OUT" "$TAP" 10.77.0.2 "$NS"

@@ -12,6 +12,7 @@ set tics nomirror out
 set grid xtics ytics lc rgb "#e0e0e0" lw 1 dt 1
 set key @KEY@ box lc rgb "#999999" opaque samplen 2.5 spacing 1.15 width 1
 set lmargin 12
+set style textbox opaque fillcolor rgb "white" margins 2,2 noborder
 set bmargin 4.5
 @KIND_SETTINGS@
 @SETTINGS@
