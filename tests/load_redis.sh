@@ -67,6 +67,11 @@ reset
 L -t set -d 16384 -n 200 -c 2 -q >/dev/null
 check "SET -d 16384 stores 16384 bytes" [ "$(rc strlen key:__rand_int__)" = 16384 ]
 
+# --- threads: one epoll loop per thread, counts still exact
+reset
+L -t set -n 3001 -c 5 --threads 2 -P 4 -q >/dev/null
+check "threads: SET calls exactly 3001" [ "$(calls set)" = 3001 ]
+
 # --- pipelining (count not a multiple of -P)
 reset
 L -t set -P 16 -n 1000 -c 3 --json >"$TMP/p.json"

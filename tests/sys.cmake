@@ -5,6 +5,7 @@ foreach(t cpu netdev sampler)
   target_link_libraries(test_${t} PRIVATE ev_sys PkgConfig::CJSON ${MATH_LIB})
   target_compile_definitions(test_${t} PRIVATE EV_FIXTURES="${EV_SYS_FIXTURES}")
 endforeach()
+target_link_libraries(test_sampler PRIVATE ev_formats) # ev_sampler_fill_record -> ev_record_validate
 add_test(NAME sys_cpu COMMAND test_cpu)
 add_test(NAME sys_cpu_mpstat COMMAND test_cpu --mpstat)
 add_test(NAME sys_netdev COMMAND test_netdev)
@@ -16,3 +17,5 @@ set_tests_properties(sys_cpu_mpstat sys_sampler_threads PROPERTIES LABELS "syste
 set_tests_properties(sys_netdev_veth PROPERTIES LABELS "root" SKIP_RETURN_CODE 77)
 add_test(NAME sys_sample_cli COMMAND test_sampler --cli $<TARGET_FILE:edgevirt-sample>)
 set_tests_properties(sys_sample_cli PROPERTIES LABELS "unit")
+add_test(NAME sys_sampler_tcg COMMAND test_sampler --tcg)
+set_tests_properties(sys_sampler_tcg PROPERTIES LABELS "vm" SKIP_RETURN_CODE 77)

@@ -22,6 +22,9 @@
 #define P1 EV_FIXTURES "/proc1"
 #define P2 EV_FIXTURES "/proc2"
 
+/* the busy loops write here so the compiler keeps them */
+static volatile unsigned long ev_sink;
+
 static void check_pct(const ev_cpu_pct *p, const double want[EV_CPU_NFIELDS], const char *what)
 {
     int c;
@@ -223,7 +226,6 @@ static pid_t start_burner(void)
     if (pid == 0) {
         cpu_set_t set;
         static char buf[65536];
-        volatile unsigned long x = 0;
         time_t t0 = time(NULL);
         FILE *z = fopen("/dev/zero", "r");
         signal(SIGTERM, on_term);
@@ -233,7 +235,7 @@ static pid_t start_burner(void)
         while (!burn_stop && time(NULL) - t0 < 15) {
             unsigned long i;
             for (i = 0; i < 200000; i++)
-                x += i * i;
+                ev_sink += i * i;
             if (z)
                 (void)!fread(buf, 1, sizeof buf, z);
         }

@@ -163,6 +163,22 @@ int main(void)
         EV_CHECK(kill(pid, 0) != 0);
         ev_driver_free(d);
     }
+    /* kata: no containerd/Kata here, so starting it reports the missing binary clearly */
+    d = make("{\"driver\": \"kata\", \"binary\": \"/nonexistent/ctr\"}");
+    if (d) {
+        rc = ev_driver_start(d, &err);
+        EV_CHECK_MSG(rc == EV_ENOENT && strstr(err.msg, "kata: /nonexistent/ctr: binary not found"),
+                     "rc %d: %s", rc, err.msg);
+        ev_driver_free(d);
+    }
+    d = make("{\"driver\": \"kata\", \"tool\": \"nerdctl\", \"binary\": \"/nonexistent/nerdctl\"}");
+    if (d) {
+        rc = ev_driver_start(d, &err);
+        EV_CHECK_MSG(rc == EV_ENOENT && strstr(err.msg, "/nonexistent/nerdctl: binary not found"),
+                     "rc %d: %s", rc, err.msg);
+        ev_driver_free(d);
+    }
+
     /* a platform that ignores SIGTERM is SIGKILLed after the timeout and reaped */
     d = make("{\"driver\": \"command\", \"start\": [\"sh\", \"-c\", \"trap '' TERM; exec sleep 30\"]}");
     if (d) {

@@ -5,12 +5,19 @@
  *   test_sampler --threads  system: this process runs named threads ("CPU 0/TCG" burning user
  *                           time, "vhost-PID" burning system time); the sampler must attribute
  *                           each thread's own CPU clock to the right class
+ *   test_sampler --tcg      vm: a real QEMU/TCG guest spinning in a boot sector: the work is
+ *                           the "CPU 0/TCG" thread's user time, basis "tcg", no guest time
  *   test_sampler --cli EXE  unit: edgevirt-sample's exit codes and JSON output */
 #include "ev_sampler.h"
+#include "ev_time.h"
 #include "ev_test.h"
 
 #include <cjson/cJSON.h>
 #include <pthread.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +27,9 @@
 #ifndef EV_FIXTURES
 #error "EV_FIXTURES must name tests/fixtures"
 #endif
+
+/* the busy loops write here so the compiler keeps them */
+static volatile unsigned long ev_sink;
 
 static int swap_link(const char *link, const char *target)
 {
@@ -109,9 +119,17 @@ static void unit(void)
         EV_CHECK(ordered);
         EV_CHECK_NEAR(tprev, r.window_s, 1e-9);
     }
-    /* into a run record */
-    memset(&rec, 0, sizeof rec);
+    /* into a run record, which the formats library accepts */
+    ev_record_init(&rec);
+    snprintf(rec.platform, sizeof rec.platform, "linuxvm");
+    snprintf(rec.point, sizeof rec.point, "linuxvm/GET/64/c50/P1/r0");
+    ev_time_iso8601(rec.time, sizeof rec.time);
+    rec.value_size = 64;
+    rec.rps = 1000;
     ev_sampler_fill_record(&rec, &r, 0);
+    rc = ev_record_validate(&rec, &err);
+    EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
+    EV_CHECK(rec.cpu_ncpu == 2);
     EV_CHECK_NEAR(rec.cpu[EV_CPU_USER], 50, 1e-9);
     EV_CHECK_STR(rec.cpu_basis, "mpstat");
     EV_CHECK_STR(rec.threads.basis, "tcg");
@@ -177,7 +195,6 @@ static void *burn(void *arg)
 {
     burner *b = arg;
     static char buf[65536];
-    volatile unsigned long x = 0;
     FILE *z = b->sys ? fopen("/dev/zero", "r") : NULL;
     pthread_setname_np(pthread_self(), b->name);
     while (thread_cpu_s() < b->seconds) { /* bounded by its own CPU time ... */
@@ -186,7 +203,7 @@ static void *burn(void *arg)
             (void)!fread(buf, 1, sizeof buf, z);
         else
             for (i = 0; i < 100000; i++)
-                x += i * i;
+                ev_sink += i * i;
     }
     if (z)
         fclose(z);
@@ -270,6 +287,96 @@ static int threads(void)
     return ev_test_done();
 }
 
+/* ---- a real TCG guest ------------------------------------------------------------------ */
+
+static int sleep_fn(void *payload)
+{
+    usleep((useconds_t)(*(double *)payload * 1e6));
+    return 0;
+}
+
+/* QEMU under TCG boots a 512-byte boot sector that spins (jmp $): the guest's work must show
+ * up as user time of the "CPU 0/TCG" thread, with no guest time anywhere (tcg-vm.md). */
+static int tcg(void)
+{
+    char img[] = "/tmp/ev_test_tcg.XXXXXX", drive[128], path[128];
+    unsigned char sector[512];
+    ev_sampler_options o = EV_SAMPLER_OPTIONS_INIT;
+    ev_sampler_result r;
+    ev_error err = EV_ERROR_INIT;
+    double secs = 1.5;
+    int fd, rc, i, qpid, found = 0;
+    pid_t q;
+
+    if (system("command -v qemu-system-x86_64 >/dev/null 2>&1") != 0) {
+        printf("skipped: qemu-system-x86_64 is not installed\n");
+        return EV_TEST_SKIP;
+    }
+    memset(sector, 0, sizeof sector);
+    sector[0] = 0xEB; sector[1] = 0xFE;     /* jmp $ */
+    sector[510] = 0x55; sector[511] = 0xAA; /* boot signature */
+    fd = mkstemp(img);
+    EV_CHECK(fd >= 0 && write(fd, sector, sizeof sector) == (ssize_t)sizeof sector);
+    if (fd >= 0)
+        close(fd);
+    snprintf(drive, sizeof drive, "file=%s,format=raw,if=ide", img);
+    q = fork();
+    if (q == 0) {
+        int dn = open("/dev/null", O_RDWR);
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlives the test */
+        if (dn >= 0) {
+            dup2(dn, 0);
+            dup2(dn, 1);
+        }
+        execlp("qemu-system-x86_64", "qemu-system-x86_64", "-accel", "tcg", "-name",
+               "evtest,debug-threads=on", "-display", "none", "-nodefaults", "-m", "16",
+               "-drive", drive, "-no-reboot", (char *)NULL);
+        _exit(127);
+    }
+    qpid = (int)q;
+    /* wait (at most 10 s) for the vCPU thread, then 0.5 s for the BIOS to reach the sector */
+    for (i = 0; i < 100 && !found; i++) {
+        DIR *d;
+        struct dirent *de;
+        usleep(100000);
+        snprintf(path, sizeof path, "/proc/%d/task", qpid);
+        d = opendir(path);
+        while (d && (de = readdir(d)) != NULL) {
+            ev_task_stat t;
+            if (de->d_name[0] != '.' &&
+                ev_proc_read_stat(&t, NULL, qpid, atoi(de->d_name), &err) == EV_OK &&
+                ev_proc_classify(t.comm) == EV_TASK_VCPU)
+                found = 1;
+        }
+        if (d)
+            closedir(d);
+    }
+    EV_CHECK_MSG(found, "no vCPU thread appeared in QEMU %d", qpid);
+    usleep(500000);
+    o.pids = &qpid; o.npids = 1; o.interval_s = 0.5;
+    rc = ev_sample_during(&r, &o, sleep_fn, NULL, &secs, &err);
+    kill(q, SIGKILL);
+    waitpid(q, NULL, 0);
+    unlink(img);
+    EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
+    if (rc != EV_OK)
+        return ev_test_done();
+    printf("QEMU/TCG spinning guest over %.3f s: vcpu_user %.2f%% vcpu_system %.2f%% "
+           "vcpu_guest %.2f%% vmm_user %.2f%% vmm_system %.2f%%, basis %s; mpstat guest (all) %.2f%%\n",
+           r.window_s, r.procs[0].cpu.vcpu_user, r.procs[0].cpu.vcpu_system,
+           r.procs[0].cpu.vcpu_guest, r.procs[0].cpu.vmm_user, r.procs[0].cpu.vmm_system,
+           r.procs[0].cpu.basis, r.all.pct[EV_CPU_GUEST]);
+    EV_CHECK(r.procs[0].present);
+    EV_CHECK_STR(r.procs[0].cpu.basis, "tcg");
+    EV_CHECK(r.procs[0].ticks.nvcpu == 1);
+    EV_CHECK(r.procs[0].ticks.vcpu_guest == 0 && r.procs[0].ticks.proc_guest == 0);
+    /* the guest's spin is the vCPU thread's user time, not the VMM's */
+    EV_CHECK(r.procs[0].ticks.vcpu_user > 0);
+    EV_CHECK(r.procs[0].ticks.vcpu_user > r.procs[0].ticks.vmm_user + r.procs[0].ticks.vmm_system);
+    ev_sampler_result_free(&r);
+    return ev_test_done();
+}
+
 /* ---- the edgevirt-sample CLI ----------------------------------------------------------- */
 
 static int run_status(const char *cmd)
@@ -341,6 +448,8 @@ static int cli(const char *exe)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--tcg") == 0)
+        return tcg();
     if (argc > 2 && strcmp(argv[1], "--cli") == 0)
         return cli(argv[2]);
 

@@ -26,7 +26,7 @@ const char *ev_driver_names(void)
 int ev_driver_new(ev_driver **out, const cJSON *settings, const char *path, ev_error *err)
 {
     ev_driver *d;
-    char name[32], platform[48], iface[32];
+    char name[32], platform[48], iface[32], netns[256];
     const char *p = path && *path ? path : "settings";
     const ev_drv_ops *const *o;
     long port;
@@ -66,11 +66,17 @@ int ev_driver_new(ev_driver **out, const cJSON *settings, const char *path, ev_e
         (rc = ev_drv_get_str(settings, p, "instance_iface", 0, "", iface, sizeof iface, err)) !=
             EV_OK ||
         (rc = ev_drv_get_bool(settings, p, "offload", -1, &off, err)) != EV_OK ||
+        (rc = ev_drv_get_str(settings, p, "netns", 0, "", netns, sizeof netns, err)) !=
+            EV_OK ||
         (rc = d->ops->parse(d, settings, p, err)) != EV_OK) {
         ev_driver_free(d);
         return rc;
     }
     d->info.port = (int)port;
+    if (netns[0] && strchr(netns, '/'))
+        ev_drv_copy(d->netns, sizeof d->netns, netns);
+    else if (netns[0])
+        snprintf(d->netns, sizeof d->netns, "/var/run/netns/%s", netns);
     d->version_set = d->info.version[0] != '\0';
     if (platform[0])
         ev_drv_copy(d->info.platform, sizeof d->info.platform, platform);
@@ -129,8 +135,10 @@ int ev_driver_plan(const ev_driver *d, char **out, ev_error *err)
     ev_drv_buf_printf(&b, "mkdtemp <workdir> = %s/edgevirt-%s-XXXXXX\n", d->workdir_base,
                       d->info.driver);
     d->ops->plan(d, &b);
-    ev_drv_buf_printf(&b, "ready PING %s:%d until PONG (timeout given by the runner)\n",
-                      d->info.host, d->info.port);
+    ev_drv_buf_printf(&b, "ready PING %s:%d%s%s until PONG (timeout given by the runner)\n",
+                      d->info.host, d->info.port, d->netns[0] ? " in netns " : "", d->netns);
+    if (d->ops->plan_after_ready)
+        d->ops->plan_after_ready(d, &b);
     stop = d->ops->stop_argv ? d->ops->stop_argv(d) : NULL;
     if (stop) {
         ev_drv_buf_printf(&b, "stop run ");
@@ -207,7 +215,8 @@ int ev_driver_ready(ev_driver *d, double timeout_s, ev_error *err)
                                 d->info.platform, d->info.host, d->info.port, timeout_s,
                                 last.msg[0] ? last.msg : "no attempt", hint[0] ? "; " : "", hint);
         }
-        if (ev_drv_ping(d->info.host, d->info.port, left < 1.0 ? left : 1.0, &last) == EV_OK) {
+        if (ev_drv_ping_ns(d->netns, d->info.host, d->info.port, left < 1.0 ? left : 1.0,
+                           &last) == EV_OK) {
             if (d->ops->after_ready) {
                 int rc = d->ops->after_ready(d, err);
                 if (rc != EV_OK) {

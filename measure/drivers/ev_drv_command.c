@@ -65,7 +65,7 @@ static void command_plan(const ev_driver *d, ev_drv_buf *b)
 static int command_start(ev_driver *d, ev_error *err)
 {
     command_priv *c = d->priv;
-    int rc = ev_drv_spawn(&d->pid, c->start, d->pin, d->n_pin, d->log_path, err);
+    int rc = ev_drv_spawn_main(d, c->start, err);
     if (rc != EV_OK)
         return rc;
     d->running = 1;

@@ -177,6 +177,10 @@ static void fc_plan(const ev_driver *d, ev_drv_buf *b)
         ev_drv_buf_printf(b, "PUT %s %s (unix socket <workdir>/firecracker.sock)\n", r[i].path,
                           r[i].body);
     reqs_free(r);
+}
+
+static void fc_plan_after_ready(const ev_driver *d, ev_drv_buf *b)
+{
     if (d->n_pin)
         ev_drv_buf_printf(b, "after PONG: pin threads named \"fc_vcpu N\" to the same CPUs\n");
 }
@@ -262,7 +266,7 @@ static int fc_start(ev_driver *d, ev_error *err)
         ev_drv_argv_free(&a);
         return ev_error_set(err, EV_ENOMEM, "out of memory");
     }
-    rc = ev_drv_spawn(&d->pid, a.v, d->pin, d->n_pin, d->log_path, err);
+    rc = ev_drv_spawn_main(d, a.v, err);
     ev_drv_argv_free(&a);
     if (rc != EV_OK)
         return rc;
@@ -317,6 +321,7 @@ const ev_drv_ops ev_drv_firecracker_ops = {
     .name = "firecracker",
     .parse = fc_parse,
     .plan = fc_plan,
+    .plan_after_ready = fc_plan_after_ready,
     .start = fc_start,
     .after_ready = fc_after_ready,
     .pids = fc_pids,

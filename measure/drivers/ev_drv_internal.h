@@ -33,7 +33,6 @@ void ev_drv_argv_add(ev_drv_argv *a, const char *s);
 void ev_drv_argv_addf(ev_drv_argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ev_drv_argv_addv(ev_drv_argv *a, char *const *v); /* v NULL-terminated, may be NULL */
 void ev_drv_argv_free(ev_drv_argv *a);
-char **ev_drv_strv_dup(char *const *v);
 void ev_drv_strv_free(char **v);
 
 typedef struct ev_drv_ops {
@@ -42,6 +41,8 @@ typedef struct ev_drv_ops {
     int (*parse)(ev_driver *d, const cJSON *s, const char *path, ev_error *err);
     /* the driver's lines of the plan (between the common header and "ready"/"stop") */
     void (*plan)(const ev_driver *d, ev_drv_buf *b);
+    /* lines for after PONG (pinning vCPU threads); may be NULL */
+    void (*plan_after_ready)(const ev_driver *d, ev_drv_buf *b);
     int (*start)(ev_driver *d, ev_error *err);
     /* after PONG (pin vCPU threads); may be NULL */
     int (*after_ready)(ev_driver *d, ev_error *err);
@@ -71,6 +72,8 @@ struct ev_driver {
     int running;                     /* pid not yet reaped */
     int exited, status;              /* after reaping */
     int version_set;                 /* version came from the settings */
+    char netns[PATH_MAX / 4];        /* network namespace path ("" = the caller's) */
+    int spawn_outside_netns;         /* kata: ctr itself stays in the caller's namespace */
     void *priv;
 };
 
@@ -98,6 +101,11 @@ void ev_drv_plan_spawn(ev_drv_buf *b, const ev_driver *d, char *const *argv, int
  * RETURNS EV_OK, EV_ENOENT (binary missing), EV_ESYS (exec/pin failed; message says which). */
 int ev_drv_spawn(pid_t *out, char *const *argv, const int *cpus, int n_cpus,
                  const char *log_path, ev_error *err);
+/* the same, entering the network namespace at netns_path first (NULL or "" = stay) */
+int ev_drv_spawn_ns(pid_t *out, char *const *argv, const int *cpus, int n_cpus,
+                    const char *log_path, const char *netns_path, ev_error *err);
+/* the driver's main child: ev_drv_spawn_ns with d's pinning, log and namespace */
+int ev_drv_spawn_main(ev_driver *d, char *const *argv, ev_error *err);
 /* run argv to completion within timeout_s; first line of output into line (may be NULL).
  * RETURNS EV_OK (exit 0), EV_ECHILD, EV_ETIMEOUT (killed), spawn errors. */
 int ev_drv_run(char *const *argv, double timeout_s, char *line, size_t n, ev_error *err);
@@ -123,7 +131,7 @@ void ev_drv_probe_version(ev_driver *d, char *const *argv);
 
 /* the settings keys every driver accepts (ev_driver.c parses them) */
 #define EV_DRV_COMMON_KEYS "driver", "platform", "host", "port", "pin_cpus", "version", \
-    "workdir", "instance_iface", "offload"
+    "workdir", "instance_iface", "offload", "netns"
 
 /* the main child has exited (already reaped): EV_ECHILD "PLATFORM: DRIVER (pid N) exited with
  * status S WHEN; log PATH: tail" with the driver's explanation first */
@@ -132,5 +140,9 @@ int ev_drv_died(ev_driver *d, const char *when, ev_error *err);
 /* ---- Redis ---- */
 /* one PING attempt: connect + PING with timeout_s; EV_OK only on PONG */
 int ev_drv_ping(const char *host, int port, double timeout_s, ev_error *err);
+/* the same from inside the network namespace at netns_path (NULL or "" = the caller's): the
+ * socket is created there (setns around the connect; needs CAP_SYS_ADMIN) */
+int ev_drv_ping_ns(const char *netns_path, const char *host, int port, double timeout_s,
+                   ev_error *err);
 
 #endif

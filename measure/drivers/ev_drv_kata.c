@@ -14,7 +14,7 @@
 #include <string.h>
 
 typedef struct kata_priv {
-    char tool[16], bin[PATH_MAX], image[256], runtime[128], id[64], netns[PATH_MAX];
+    char tool[16], bin[PATH_MAX], image[256], runtime[128], id[64];
     char address[PATH_MAX], ns[64];
     double vcpus;
     long mem_mib;
@@ -33,7 +33,7 @@ static void kata_free(void *p)
 static int kata_parse(ev_driver *d, const cJSON *s, const char *path, ev_error *err)
 {
     static const char *const keys[] = {EV_DRV_COMMON_KEYS, "tool", "binary", "image", "runtime",
-                                       "container_id", "vcpus", "memory_mib", "netns", "address",
+                                       "container_id", "vcpus", "memory_mib", "address",
                                        "namespace", NULL};
     kata_priv *k;
     int rc, nerd;
@@ -61,12 +61,14 @@ static int kata_parse(ev_driver *d, const cJSON *s, const char *path, ev_error *
         (rc = ev_drv_get_num(s, path, "vcpus", 0, 1.0, 0.01, 1024, &k->vcpus, err)) != EV_OK ||
         (rc = ev_drv_get_int(s, path, "memory_mib", 0, 512, 64, 1048576, &k->mem_mib, err)) !=
             EV_OK ||
-        (rc = ev_drv_get_str(s, path, "netns", 0, "", k->netns, sizeof k->netns, err)) != EV_OK ||
         (rc = ev_drv_get_str(s, path, "address", 0, "", k->address, sizeof k->address, err)) !=
             EV_OK ||
         (rc = ev_drv_get_str(s, path, "namespace", 0, "default", k->ns, sizeof k->ns, err)) !=
             EV_OK)
         return rc;
+    /* ctr/nerdctl talk to containerd over its socket from the caller's namespace; the
+     * container joins the netns (--with-ns / --network ns:), and PING is sent from there */
+    d->spawn_outside_netns = 1;
     ev_drv_argv_add(&st, k->bin);
     if (!nerd && k->address[0]) {
         ev_drv_argv_add(&st, "--address");
@@ -119,9 +121,9 @@ static void kata_argv(const ev_driver *d, ev_drv_argv *a)
     if (nerd) {
         ev_drv_argv_add(a, "--memory");
         ev_drv_argv_addf(a, "%ldm", k->mem_mib);
-        if (k->netns[0]) {
+        if (d->netns[0]) {
             ev_drv_argv_add(a, "--network");
-            ev_drv_argv_addf(a, "ns:%s", k->netns);
+            ev_drv_argv_addf(a, "ns:%s", d->netns);
         } else {
             ev_drv_argv_add(a, "-p");
             ev_drv_argv_addf(a, "%d:%d", d->info.port, d->info.port);
@@ -129,9 +131,9 @@ static void kata_argv(const ev_driver *d, ev_drv_argv *a)
     } else {
         ev_drv_argv_add(a, "--memory-limit");
         ev_drv_argv_addf(a, "%ld", k->mem_mib * 1024L * 1024L);
-        if (k->netns[0]) {
+        if (d->netns[0]) {
             ev_drv_argv_add(a, "--with-ns");
-            ev_drv_argv_addf(a, "network:%s", k->netns);
+            ev_drv_argv_addf(a, "network:%s", d->netns);
         } else {
             ev_drv_argv_add(a, "--net-host");
         }
@@ -169,7 +171,7 @@ static int kata_start(ev_driver *d, ev_error *err)
         ev_drv_argv_free(&a);
         return ev_error_set(err, EV_ENOMEM, "out of memory");
     }
-    rc = ev_drv_spawn(&d->pid, a.v, d->pin, d->n_pin, d->log_path, err);
+    rc = ev_drv_spawn_main(d, a.v, err);
     ev_drv_argv_free(&a);
     if (rc != EV_OK)
         return rc;

@@ -84,7 +84,7 @@ static int native_start(ev_driver *d, ev_error *err)
         ev_drv_argv_free(&a);
         return ev_error_set(err, EV_ENOMEM, "out of memory");
     }
-    rc = ev_drv_spawn(&d->pid, a.v, d->pin, d->n_pin, d->log_path, err);
+    rc = ev_drv_spawn_main(d, a.v, err);
     ev_drv_argv_free(&a);
     if (rc != EV_OK)
         return rc;

@@ -147,6 +147,10 @@ static void qemu_plan(const ev_driver *d, ev_drv_buf *b)
     qemu_argv(d, "<workdir>", &a);
     ev_drv_plan_spawn(b, d, a.v, d->n_pin > 0);
     ev_drv_argv_free(&a);
+}
+
+static void qemu_plan_after_ready(const ev_driver *d, ev_drv_buf *b)
+{
     if (d->n_pin)
         ev_drv_buf_printf(b, "after PONG: pin threads named \"CPU N/...\" to the same CPUs\n");
 }
@@ -162,7 +166,7 @@ static int qemu_start(ev_driver *d, ev_error *err)
         ev_drv_argv_free(&a);
         return ev_error_set(err, EV_ENOMEM, "out of memory");
     }
-    rc = ev_drv_spawn(&d->pid, a.v, d->pin, d->n_pin, d->log_path, err);
+    rc = ev_drv_spawn_main(d, a.v, err);
     ev_drv_argv_free(&a);
     if (rc != EV_OK)
         return rc;
@@ -225,6 +229,7 @@ const ev_drv_ops ev_drv_qemu_ops = {
     .name = "qemu",
     .parse = qemu_parse,
     .plan = qemu_plan,
+    .plan_after_ready = qemu_plan_after_ready,
     .start = qemu_start,
     .after_ready = qemu_after_ready,
     .pids = qemu_pids,

@@ -154,23 +154,6 @@ void ev_drv_argv_free(ev_drv_argv *a)
     a->n = a->cap = 0;
 }
 
-char **ev_drv_strv_dup(char *const *v)
-{
-    ev_drv_argv a = {0};
-    if (!v)
-        return NULL;
-    ev_drv_argv_add(&a, "");
-    a.n = 0;
-    free(a.v[0]);
-    a.v[0] = NULL;
-    ev_drv_argv_addv(&a, v);
-    if (a.oom) {
-        ev_drv_argv_free(&a);
-        return NULL;
-    }
-    return a.v;
-}
-
 void ev_drv_strv_free(char **v)
 {
     char **p;
@@ -294,10 +277,6 @@ int ev_drv_get_strv(const cJSON *o, const char *path, const char *key, int requi
     if (cJSON_GetArraySize(it) < min_len)
         return ev_error_set(err, EV_ESCHEMA, "%s.%s: needs at least %d element(s)", pth(path), key,
                             min_len);
-    ev_drv_argv_add(&a, "");
-    free(a.v[0]);
-    a.v[0] = NULL;
-    a.n = 0;
     cJSON_ArrayForEach(e, it) {
         if (!cJSON_IsString(e)) {
             ev_drv_argv_free(&a);
@@ -306,7 +285,9 @@ int ev_drv_get_strv(const cJSON *o, const char *path, const char *key, int requi
         ev_drv_argv_add(&a, e->valuestring);
         i++;
     }
-    if (a.oom) {
+    if (!a.v) /* an empty array: a list holding only the terminator */
+        a.v = calloc(1, sizeof *a.v);
+    if (a.oom || !a.v) {
         ev_drv_argv_free(&a);
         return ev_error_set(err, EV_ENOMEM, "out of memory");
     }
@@ -363,6 +344,18 @@ struct spawn_fail {
 int ev_drv_spawn(pid_t *out, char *const *argv, const int *cpus, int n_cpus,
                  const char *log_path, ev_error *err)
 {
+    return ev_drv_spawn_ns(out, argv, cpus, n_cpus, log_path, NULL, err);
+}
+
+int ev_drv_spawn_main(ev_driver *d, char *const *argv, ev_error *err)
+{
+    return ev_drv_spawn_ns(&d->pid, argv, d->pin, d->n_pin, d->log_path,
+                           d->spawn_outside_netns ? NULL : d->netns, err);
+}
+
+int ev_drv_spawn_ns(pid_t *out, char *const *argv, const int *cpus, int n_cpus,
+                    const char *log_path, const char *netns_path, ev_error *err)
+{
     int pfd[2];
     pid_t pid;
     struct spawn_fail f;
@@ -408,6 +401,17 @@ int ev_drv_spawn(pid_t *out, char *const *argv, const int *cpus, int n_cpus,
         dup2(fd, 2);
         if (fd > 2)
             close(fd);
+        if (netns_path && *netns_path) {
+            int nfd = open(netns_path, O_RDONLY | O_CLOEXEC);
+            if (nfd < 0 || setns(nfd, CLONE_NEWNET) != 0) {
+                f.stage = 4;
+                f.err = errno;
+                r = write(pfd[1], &f, sizeof f);
+                (void)r;
+                _exit(127);
+            }
+            close(nfd);
+        }
         if (n_cpus > 0) {
             cpu_set_t set;
             int i;
@@ -446,6 +450,9 @@ int ev_drv_spawn(pid_t *out, char *const *argv, const int *cpus, int n_cpus,
                                 log_path ? log_path : "/dev/null");
         if (f.stage == 2)
             return ev_error_sys(err, EV_ESYS, f.err, "%s: cannot pin to the given CPUs", argv[0]);
+        if (f.stage == 4)
+            return ev_error_sys(err, EV_ESYS, f.err, "%s: cannot enter network namespace %s",
+                                argv[0], netns_path);
         return ev_error_sys(err, EV_ESYS, f.err, "%s: cannot execute", argv[0]);
     }
     *out = pid;
@@ -484,9 +491,12 @@ int ev_drv_kill_group(pid_t pid, double timeout_s, int *status)
 
 int ev_drv_run(char *const *argv, double timeout_s, char *line, size_t n, ev_error *err)
 {
-    char tmpl[] = "/tmp/edgevirt-run-XXXXXX";
-    int fd = mkstemp(tmpl), st = 0, rc;
+    const char *td = getenv("TMPDIR");
+    char tmpl[PATH_MAX];
+    int fd, st = 0, rc;
     pid_t pid;
+    snprintf(tmpl, sizeof tmpl, "%s/edgevirt-run-XXXXXX", td && *td ? td : "/tmp");
+    fd = mkstemp(tmpl);
     if (fd < 0)
         return ev_error_sys(err, EV_ESYS, errno, "mkstemp");
     close(fd);
@@ -651,6 +661,12 @@ int ev_drv_find_procs_by_comm(const char *name, pid_t *out, int max)
 
 int ev_drv_ping(const char *host, int port, double timeout_s, ev_error *err)
 {
+    return ev_drv_ping_ns(NULL, host, port, timeout_s, err);
+}
+
+int ev_drv_ping_ns(const char *netns_path, const char *host, int port, double timeout_s,
+                   ev_error *err)
+{
     struct timeval tv;
     redisContext *c;
     redisReply *r;
@@ -659,7 +675,28 @@ int ev_drv_ping(const char *host, int port, double timeout_s, ev_error *err)
         timeout_s = 0.05;
     tv.tv_sec = (time_t)timeout_s;
     tv.tv_usec = (suseconds_t)((timeout_s - (double)tv.tv_sec) * 1e6);
-    c = redisConnectWithTimeout(host, port, tv);
+    if (netns_path && *netns_path) {
+        int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        int target = open(netns_path, O_RDONLY | O_CLOEXEC);
+        if (self < 0 || target < 0 || setns(target, CLONE_NEWNET) != 0) {
+            rc = ev_error_sys(err, EV_ESYS, errno, "PING %s:%d: cannot enter network namespace %s",
+                              host, port, netns_path);
+            if (self >= 0)
+                close(self);
+            if (target >= 0)
+                close(target);
+            return rc;
+        }
+        c = redisConnectWithTimeout(host, port, tv); /* the socket belongs to netns_path */
+        if (setns(self, CLONE_NEWNET) != 0) {
+            /* cannot get back: leaving this thread in the wrong namespace would be worse */
+            abort();
+        }
+        close(self);
+        close(target);
+    } else {
+        c = redisConnectWithTimeout(host, port, tv);
+    }
     if (!c)
         return ev_error_set(err, EV_ENOMEM, "PING %s:%d: cannot allocate context", host, port);
     if (c->err) {
@@ -721,6 +758,8 @@ void ev_drv_plan_spawn(ev_drv_buf *b, const ev_driver *d, char *const *argv, int
     } else {
         ev_drv_buf_printf(b, "unpinned");
     }
+    if (d->netns[0] && !d->spawn_outside_netns)
+        ev_drv_buf_printf(b, " netns=%s", d->netns);
     ev_drv_buf_printf(b, " log=<workdir>/%s.log: ", d->info.driver);
     ev_drv_buf_argv(b, argv);
     ev_drv_buf_printf(b, "\n");

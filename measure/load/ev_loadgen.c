@@ -9,10 +9,22 @@
  * type). hiredis's async API (redisAsyncCommand + an adapter) instead formats every command with
  * sds, allocates a callback entry and a redisReply (a 16 KB copy for a GET of 16 KB) per request
  * and, through the libevent/libev/ae adapters of Debian's libhiredis 0.14, needs a second
- * library. The bench_load target (measure/load/bench_load.sh) holds this engine against
- * redis-benchmark (itself hiredis reader + ae): see docs/edgevirt-load.md for the numbers.
- * We did not build the async-API variant to measure it (time); the numbers above are what the
- * choice rests on. */
+ * library. Measured with `cmake --build build --target bench_load` (bench_load.sh runs this engine,
+ * redis-benchmark and bench_async.c, which is the same closed loop on redisAsyncContext with an
+ * own epoll adapter and pre-formatted commands), -c 50, 3 interleaved repeats, medians, client
+ * CPU microseconds per request on the shared 2-core machine, 2026-11-25:
+ *                  64B P1   64B P16   16KB P1   16KB P16
+ *   SET  this      9.47     0.657     11.9      6.62
+ *        async    11.2      0.933     15.4     19.6
+ *        r-bench  16.4      1.11      22.3      8.98
+ *   GET  this      9.05     0.663     12.7      6.30
+ *        async     9.67     0.883     18.4      9.07
+ *        r-bench  16.3      1.03      19.3      8.57
+ * The async API costs 6-40 % more CPU per request (3x for 16 KB SET with P16, where every command
+ * is copied into its sds output buffer). Its RPS was higher in one case only (GET 64 B P16: 369k
+ * vs 299k), where both clients wait on a server sharing the 2 cores and the run-to-run noise is
+ * larger than that gap; lower client CPU is what leaves the server more of the machine, so this
+ * design won. */
 #include "ev_loadgen.h"
 #include "ev_hist.h"
 #include "ev_time.h"

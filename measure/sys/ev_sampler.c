@@ -429,6 +429,7 @@ void ev_sampler_fill_record(ev_record *r, const ev_sampler_result *res, int proc
     for (c = 0; c < EV_CPU_NFIELDS; c++)
         r->cpu[c] = res->set.pct[c];
     snprintf(r->cpu_basis, sizeof r->cpu_basis, "mpstat");
+    r->cpu_ncpu = (uint32_t)res->set_ncpus;
     if (proc_index >= 0 && (size_t)proc_index < res->nprocs && res->procs[proc_index].present)
         r->threads = res->procs[proc_index].cpu;
     for (i = 0; i < res->nifaces; i++) {

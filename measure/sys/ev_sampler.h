@@ -99,8 +99,8 @@ int ev_sample_during(ev_sampler_result *out, const ev_sampler_options *opts,
 /* Free the arrays of a result (not r itself); NULL-safe. */
 void ev_sampler_result_free(ev_sampler_result *r);
 
-/* Copy a result into a run record: cpu[] from `set` (percent of one core), cpu_basis
- * "mpstat", threads from the process at index proc_index (< 0: none), ifc[] from the
+/* Copy a result into a run record: cpu[] from `set` (percent of one core), cpu_ncpu = the
+ * CPUs counted in `set`, cpu_basis "mpstat", threads from the process at index proc_index (< 0: none), ifc[] from the
  * interfaces that have a role. Other fields of r are left alone. */
 void ev_sampler_fill_record(ev_record *r, const ev_sampler_result *res, int proc_index);
 
