@@ -42,7 +42,7 @@ typedef struct ev_spec_iface {
 
 typedef struct ev_spec {
     char file[256];         /* the file it was loaded from (messages) */
-    char name[64];          /* optional */
+    char name[160];         /* optional, free text */
     char tag[32];           /* optional prefix of every point id ("mtu576") */
 
     ev_spec_platform platforms[EV_SPEC_MAX_PLATFORMS];
