@@ -4,3 +4,14 @@ add_executable(test_runner test_runner.c)
 target_link_libraries(test_runner PRIVATE ev_runner)
 add_test(NAME runner COMMAND test_runner ${EV_RUNNER_FIXTURES})
 set_tests_properties(runner PROPERTIES LABELS "unit")
+
+# The CLI: dry-run golden plans of every data/specs/*.json (one per driver), --dry-run starts
+# nothing, resume marks in the plan, exit codes. EV_UPDATE_GOLDEN=1 rewrites the golden files.
+add_test(NAME runner_cli COMMAND sh ${EV_TEST_DIR}/runner_cli.sh $<TARGET_FILE:edgevirt-measure>
+  ${CMAKE_SOURCE_DIR}/data/specs ${EV_RUNNER_FIXTURES})
+set_tests_properties(runner_cli PROPERTIES LABELS "unit" TIMEOUT 60)
+
+# A full run against the native platform on loopback (real redis-server), then resume = no-op.
+add_test(NAME runner_native COMMAND sh ${EV_TEST_DIR}/runner_native.sh
+  $<TARGET_FILE:edgevirt-measure> $<TARGET_FILE:edgevirt-load>)
+set_tests_properties(runner_native PROPERTIES LABELS "unit;redis" SKIP_RETURN_CODE 77 TIMEOUT 120)
