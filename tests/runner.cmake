@@ -15,3 +15,16 @@ set_tests_properties(runner_cli PROPERTIES LABELS "unit" TIMEOUT 60)
 add_test(NAME runner_native COMMAND sh ${EV_TEST_DIR}/runner_native.sh
   $<TARGET_FILE:edgevirt-measure> $<TARGET_FILE:edgevirt-load>)
 set_tests_properties(runner_native PROPERTIES LABELS "unit;redis" SKIP_RETURN_CODE 77 TIMEOUT 120)
+
+# Driver faults recorded as failed points while the sweep goes on: binary missing, never ready,
+# Firecracker API 400 and a crash mid-point (FAKE Firecracker from tests/fake_firecracker.c),
+# a shell platform crashing mid-point; a real point through the fake and a native one are ok.
+add_test(NAME runner_faults COMMAND sh ${EV_TEST_DIR}/runner_faults.sh
+  $<TARGET_FILE:edgevirt-measure> $<TARGET_FILE:edgevirt-load> $<TARGET_FILE:fake_firecracker>)
+set_tests_properties(runner_faults PROPERTIES LABELS "unit;redis" SKIP_RETURN_CODE 77 TIMEOUT 120)
+
+# SIGTERM stops cleanly; SIGKILL mid-sweep + a cut-off last record; the rerun loses and
+# duplicates no point.
+add_test(NAME runner_resume COMMAND sh ${EV_TEST_DIR}/runner_resume.sh
+  $<TARGET_FILE:edgevirt-measure> $<TARGET_FILE:edgevirt-load>)
+set_tests_properties(runner_resume PROPERTIES LABELS "unit;redis" SKIP_RETURN_CODE 77 TIMEOUT 120)
