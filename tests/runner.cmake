@@ -31,8 +31,8 @@ set_tests_properties(runner_resume PROPERTIES LABELS "unit;redis" SKIP_RETURN_CO
 
 # The real VM: edgevirt-measure run on the qemu linuxvm platform (TCG guest of
 # scripts/build-guest.sh) in a namespace + tap the test creates; RPS > 0 and the vCPU thread's
-# CPU > 0 labelled "tcg". Needs root and /dev/net/tun (skips with 77 and a message otherwise).
+# CPU > 0 labelled "tcg". Own guest folder (no race with vm_qemu under ctest -j). Needs root and /dev/net/tun (skips with 77 and a message otherwise).
 add_test(NAME runner_vm COMMAND sh ${EV_TEST_DIR}/runner_vm.sh
-  ${CMAKE_SOURCE_DIR}/scripts/build-guest.sh ${CMAKE_BINARY_DIR}/guest
+  ${CMAKE_SOURCE_DIR}/scripts/build-guest.sh ${CMAKE_BINARY_DIR}/guest-runner
   $<TARGET_FILE:edgevirt-measure> $<TARGET_FILE:edgevirt-load>)
 set_tests_properties(runner_vm PROPERTIES LABELS "vm;root" SKIP_RETURN_CODE 77 TIMEOUT 120)
