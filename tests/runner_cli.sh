@@ -1,6 +1,7 @@
 #!/bin/sh
 # runner_cli.sh EDGEVIRT_MEASURE SPECS_DIR FIXTURES_DIR - the edgevirt-measure command line:
-#  - a dry-run golden test per driver: `plan` of every data/specs/*.json equals
+#  - every data/specs/*.json validates;
+#  - a dry-run golden test per driver: `plan` of data/specs/PLATFORM.json equals
 #    FIXTURES_DIR/golden/NAME.plan (set EV_UPDATE_GOLDEN=1 to rewrite them after a deliberate
 #    change, then review the diff);
 #  - `run --dry-run` prints the same plan and starts nothing (a command platform whose start
@@ -16,9 +17,13 @@ bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 T=$(mktemp -d /tmp/edgevirt-runner-cli-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
-# golden plans (relative spec names, fixed TMPDIR so the plan text is the same everywhere)
+# every example spec validates
 for f in "$SPECS"/*.json; do
-    name=$(basename "$f" .json)
+    "$M" validate "$f" >/dev/null 2>"$T/err" && ok || bad "validate $f: $(cat "$T/err")"
+done
+# golden plans, one spec per platform (relative spec names, fixed TMPDIR so the plan text is the
+# same everywhere)
+for name in native firecracker kata unikraft-vhost unikraft-virtio linuxvm command; do
     (cd "$SPECS" && TMPDIR=/tmp "$M" plan "$name.json") >"$T/$name.plan" 2>"$T/err"
     rc=$?
     [ $rc = 0 ] || { bad "plan $name.json exited $rc: $(cat "$T/err")"; continue; }
