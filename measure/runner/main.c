@@ -69,8 +69,12 @@ static void on_progress(const ev_runner_progress *p, void *payload)
 {
     const prog_ctx *c = payload;
     char el[32], eta[32];
-    if (c->quiet)
+    if (c->quiet) {
+        if (p->record && !p->record->ok)
+            fprintf(stderr, "edgevirt-measure: [%zu/%zu] %s failed: %s\n", p->index, p->total,
+                    p->point, p->record->error);
         return;
+    }
     fmt_dur(el, sizeof el, p->elapsed_s);
     fmt_dur(eta, sizeof eta, p->eta_s);
     if (c->tty) {
