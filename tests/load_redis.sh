@@ -23,7 +23,7 @@ trap cleanup EXIT INT TERM
 
 start_redis() { # -> sets PORT and RPID
   PORT=$(free_port) || { echo "no free port" >&2; exit 1; }
-  redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$TMP/redis-$PORT.log" 2>&1 &
+  redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --enable-debug-command yes --unixsocket "$TMP/redis-$PORT.sock" >"$TMP/redis-$PORT.log" 2>&1 &
   RPID=$!
   PIDS+=("$RPID")
   for _ in $(seq 100); do [ "$(redis-cli -p "$PORT" ping 2>/dev/null)" = PONG ] && return; sleep 0.05; done
@@ -66,6 +66,11 @@ check "GET value_size 777" [ "$(jq '.tests[0].value_size' "$TMP/g.json")" = 777 
 reset
 L -t set -d 16384 -n 200 -c 2 -q >/dev/null
 check "SET -d 16384 stores 16384 bytes" [ "$(rc strlen key:__rand_int__)" = 16384 ]
+
+# --- Unix socket
+reset
+"$LOAD" -s "$TMP/redis-$PORT.sock" -t set -n 500 -c 3 -q >/dev/null; ok $? "unix socket: exit 0"
+check "unix socket: SET calls 500" [ "$(calls set)" = 500 ]
 
 # --- threads: one epoll loop per thread, counts still exact
 reset
@@ -120,6 +125,25 @@ L -t get -n 6000 --rate 2000 -c 10 --json >"$TMP/r.json"
 check "open loop: all requests" [ "$(calls get)" = 6000 ]
 check "open loop: rate within 1 % of 2000 ($(jq .tests[0].rps "$TMP/r.json"))" jqe '.tests[0].rps >= 1980 and .tests[0].rps <= 2020 and .tests[0].open_loop' "$TMP/r.json"
 
+# --- coordinated-omission correction: the server stalls 0.5 s (DEBUG SLEEP) during a 2 s run
+# at 1000 requests/s. Open loop charges the stall to every request scheduled during it (about
+# 500 requests, 20 % of them above 100 ms); closed loop only to the one request per connection
+# that was in flight.
+reset
+L -t get -n 2000 --rate 1000 -c 10 --json >"$TMP/co.json" & LP=$!; PIDS+=("$LP")
+sleep 0.7; rc debug sleep 0.5 >/dev/null; wait "$LP"
+check "open loop: stall counted in the latency ($(jq .tests[0].latency_ms.p90 "$TMP/co.json") ms p90)" jqe '.tests[0].latency_ms.p90 >= 50 and .tests[0].latency_ms.max >= 400' "$TMP/co.json"
+L -t get --duration 2 -c 10 --json >"$TMP/cl.json" & LP=$!; PIDS+=("$LP")
+sleep 0.7; rc debug sleep 0.5 >/dev/null; wait "$LP"
+check "closed loop: the same stall leaves p90 low ($(jq .tests[0].latency_ms.p90 "$TMP/cl.json") ms)" jqe '.tests[0].latency_ms.p90 < 50 and .tests[0].latency_ms.max >= 400' "$TMP/cl.json"
+
+# --- timeout: a server that stops answering fails the test (exit 1, class "timeout")
+reset
+L -t set --duration 3 -c 2 --timeout 0.3 --json >"$TMP/t.json" 2>"$TMP/e" & LP=$!; PIDS+=("$LP")
+sleep 0.3; rc debug sleep 1 >/dev/null; wait "$LP"; st=$?
+check "timeout: exit 1" [ $st = 1 ]
+check "timeout: counted as class timeout" jqe '.tests[0].status == "failed" and .tests[0].errors.timeout >= 1' "$TMP/t.json"
+
 # --- failures
 L -c 0 >/dev/null 2>"$TMP/e"; ok $([ $? = 2 ] && grep -q -- '-c' "$TMP/e"; echo $?) "bad -c: exit 2 naming the option"
 L --rate >/dev/null 2>"$TMP/e"; ok $([ $? = 2 ] && grep -q -- 'rate' "$TMP/e"; echo $?) "missing value: exit 2"
@@ -131,6 +155,17 @@ check "refused: clear message" grep -qi "refused" "$TMP/e"
 "$LOAD" -s "$TMP/nonexistent.sock" -n 10 -q >"$TMP/o" 2>"$TMP/e"; st=$?
 check "unreachable socket: exit 1" [ $st = 1 ]
 check "unreachable socket: names it" grep -q "nonexistent.sock" "$TMP/e"
+
+# AUTH: right password works, wrong password and none fail with exit 1 and the server's reason
+rc config set requirepass s3cret >/dev/null
+L -t set -n 100 -c 2 -a s3cret -q >/dev/null; ok $? "auth: -a with the right password, exit 0"
+L -t set -n 100 -c 2 -a wrong -q >/dev/null 2>"$TMP/e"; st=$?
+check "auth: wrong password exit 1" [ $st = 1 ]
+check "auth: wrong password message" grep -qi "AUTH failed" "$TMP/e"
+L -t set -n 100 -c 2 -q >/dev/null 2>"$TMP/e"; st=$?
+check "auth: no password: exit 1 (every reply an error)" [ $st = 1 ]
+check "auth: no password: server's reason shown" grep -q "NOAUTH" "$TMP/e"
+redis-cli -p "$PORT" -a s3cret --no-auth-warning config set requirepass "" >/dev/null
 
 # server killed mid-run (during GET): SET's results kept
 reset

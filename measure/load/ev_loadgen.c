@@ -20,11 +20,13 @@
  *   GET  this      9.05     0.663     12.7      6.30
  *        async     9.67     0.883     18.4      9.07
  *        r-bench  16.3      1.03      19.3      8.57
- * The async API costs 6-40 % more CPU per request (3x for 16 KB SET with P16, where every command
- * is copied into its sds output buffer). Its RPS was higher in one case only (GET 64 B P16: 369k
- * vs 299k), where both clients wait on a server sharing the 2 cores and the run-to-run noise is
- * larger than that gap; lower client CPU is what leaves the server more of the machine, so this
- * design won. */
+ * The async API cost 6-40 % more CPU per request there (3x for 16 KB SET with P16, where every
+ * command is copied into its sds output buffer); its RPS was higher in one case (GET 64 B P16:
+ * 369k vs 299k), where both clients wait on a server sharing the 2 cores and the run-to-run noise
+ * is larger than that gap. A second run under heavier machine load had it ahead on GET 64 B P1
+ * (10.6 vs 12.1 us): for small unpipelined requests the two designs are within the noise, for
+ * 16 KB values and for pipelines this one is clearly cheaper, and lower client CPU is what leaves
+ * the server more of the machine, so this design won. */
 #include "ev_loadgen.h"
 #include "ev_hist.h"
 #include "ev_time.h"
@@ -121,7 +123,7 @@ typedef struct worker {
     atomic_uint_fast64_t done;
     atomic_int finished;
     uint64_t errors[EV_LOAD_NERR];
-    uint64_t misses, opcount[2], setbytes, setcount;
+    uint64_t misses, opcount[2];
     int status;
     char errmsg[256];
     uint64_t t_last, last_progress;
@@ -129,6 +131,7 @@ typedef struct worker {
     uint64_t k, rr;
     uint64_t mixpos;
     char *rbuf;
+    char first_error[128];         /* first error reply seen by this thread */
 } worker;
 
 static uint64_t rng_next(uint64_t *s)
@@ -576,6 +579,7 @@ static void *worker_main(void *arg)
         if (r->o->rate && w->status == EV_OK)
             open_issue(w, ev_time_now_ns());
     }
+    memcpy(w->first_error, tls_errmsg, sizeof w->first_error);
     atomic_store(&w->finished, 1);
     return NULL;
 }
@@ -851,7 +855,6 @@ static int run_test(ev_load_result *res, const ev_load_options *o, run *r, ev_lo
     for (uint32_t t = 0; t < started; t++)
         pthread_join(ws[t].th, NULL);
     uint64_t t_last = r->t_start;
-    double setbytes = 0, setcount = 0;
     for (uint32_t t = 0; t < nt; t++) {
         worker *w = &ws[t];
         ev_hist_merge(tot, w->h);
@@ -862,8 +865,6 @@ static int run_test(ev_load_result *res, const ev_load_options *o, run *r, ev_lo
         res->get_misses += w->misses;
         if (w->t_last > t_last)
             t_last = w->t_last;
-        (void)setbytes;
-        (void)setcount;
         if (rc == EV_OK && w->status != EV_OK) {
             rc = ev_error_set(err, w->status, "%s", w->errmsg);
         }
@@ -871,6 +872,14 @@ static int run_test(ev_load_result *res, const ev_load_options *o, run *r, ev_lo
     if (rc == EV_OK && stop && *stop)
         rc = ev_error_set(err, EV_EINTR, "interrupted");
     res->requests = ev_hist_count(tot);
+    /* error replies are counted and do not stop a test, but a test where every reply was an
+     * error (NOAUTH, wrong type, OOM ...) measured nothing */
+    if (rc == EV_OK && res->errors[EV_LOAD_E_SERVER] > 0 && res->errors[EV_LOAD_E_SERVER] >= res->requests) {
+        const char *first = "";
+        for (uint32_t t = 0; t < nt && !*first; t++)
+            first = ws[t].first_error;
+        rc = ev_error_set(err, EV_EAPI, "every reply was an error, the first: %s", first);
+    }
     res->op_requests[0] = ev_hist_count(top[0]);
     res->op_requests[1] = ev_hist_count(top[1]);
     res->duration_s = (double)(t_last - r->t_start) / 1e9;
