@@ -13,6 +13,11 @@ foreach(t driver_settings driver_plan driver_firecracker driver_native driver_qe
   target_link_libraries(test_${t} PRIVATE ev_drivers ev_common PkgConfig::HIREDIS)
 endforeach()
 target_link_libraries(test_driver_firecracker PRIVATE PkgConfig::CURL PkgConfig::CJSON)
+# the VM test also checks the measurement core's per-thread accounting when it is in the tree
+if(TARGET ev_sys)
+  target_link_libraries(test_vm_qemu PRIVATE ev_sys)
+  target_compile_definitions(test_vm_qemu PRIVATE EV_HAVE_SYS)
+endif()
 
 add_test(NAME driver_settings COMMAND test_driver_settings)
 add_test(NAME driver_plan COMMAND test_driver_plan ${EV_DRV_FIXTURES})

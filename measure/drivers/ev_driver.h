@@ -21,6 +21,8 @@
  * shell), each in its own process group, with stdin from /dev/null and stdout+stderr to a log
  * file in a private directory made with mkdtemp (removed by ev_driver_free). Errors go into the
  * caller's ev_error (never printed). An ev_driver is not thread-safe; use one per thread.
+ * With the "netns" setting the platform runs in that network namespace and ready's PING is
+ * sent from inside it (setns around the connect: needs root).
  * Processes started by a driver get PR_SET_PDEATHSIG=SIGKILL, so they die with the runner. */
 #ifndef EV_DRIVER_H
 #define EV_DRIVER_H
@@ -44,8 +46,9 @@ typedef struct ev_driver_info {
     char instance_iface[32]; /* host-side interface of the instance (the tap), "" if none */
     char host[64];           /* where Redis answers PING (guest address for VMs) */
     int port;
-    char thread_basis[16];   /* what ev_driver_pids' vCPU threads mean: "tcg", "kvm" (qemu
-                                accel), "vcpu" (firecracker), "process" (no vCPU threads) */
+    char thread_basis[16];   /* what the vCPU threads' time means: "tcg" or "kvm" (qemu's
+                                accel; firecracker is always "kvm"), "process" (native, command,
+                                kata: no vCPU threads of our own child) */
 } ev_driver_info;
 
 #define EV_DRIVER_MAX_TIDS 64
@@ -95,6 +98,7 @@ int ev_driver_plan(const ev_driver *d, char **out, ev_error *err);
 int ev_driver_start(ev_driver *d, ev_error *err);
 
 /* Wait until Redis at info->host:info->port answers PING with PONG (a real PING over hiredis,
+ * from inside the "netns" namespace if set,
  * each attempt with a connect/read timeout of at most 1 s), or timeout_s passes, or the
  * platform's process exits. After success (firecracker, qemu) the vCPU threads are pinned if
  * the settings ask for it.

@@ -381,7 +381,11 @@ int ev_drv_spawn_ns(pid_t *out, char *const *argv, const int *cpus, int n_cpus,
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
+        /* ignored signals survive exec: give the platform default dispositions */
         signal(SIGPIPE, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
         close(pfd[0]);
         fd = open("/dev/null", O_RDONLY);
         if (fd >= 0) {
