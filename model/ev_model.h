@@ -52,6 +52,13 @@ typedef struct ev_platform_info {
     int offload;             /* guest offloads segmentation */
     double guest_pkt_bytes;  /* size of the packets the guest hands the host for large sends:
                                 ~8250 with offload (Table 2), the MSS-limited ~1224 for lwIP */
+    /* Added (docs/model.md, "Packet counting"): further segmentation inputs, never fitted. */
+    double tcp_header_bytes;    /* TCP/IP header bytes per packet: 52 with timestamps (Linux),
+                                   40 without (lwIP) */
+    double instance_l2_bytes;   /* link-layer bytes the instance interface counts per packet
+                                   (14 for a tap; 0 where the counter sees IP packets) */
+    double nic_mss_reduction;   /* bytes by which the segment size the host/NIC cuts an
+                                   offloading guest's packets into falls short of MTU - header */
 } ev_platform_info;
 int ev_model_platform(ev_platform_info *out, const ev_model *m, size_t i);
 /* Index of platform `id`, or -1. */
@@ -105,5 +112,80 @@ int ev_model_predict(ev_prediction *out, const ev_model *m, size_t p,
  * (a gsl_rng*, passed as void* so this header needs no GSL). Demands that would come out
  * negative are clamped at 0. RETURNS EV_OK or EV_EMODEL. */
 int ev_model_draw(ev_model *draw, const ev_model *m, void *rng, ev_error *err);
+
+/* ================================================================ additions (model engineer)
+ * Everything below was added after the first version of this header; the functions above keep
+ * their signatures. */
+
+/* ---- parameters ----
+ * Per platform and CPU category the model holds EV_NPARAM coefficients (seconds of one core),
+ * their covariance (EV_NPARAM x EV_NPARAM, row-major) and whether the data identified each one
+ * (a parameter that is not identified is fixed at its prior, 0, with zero variance). */
+enum {
+    EV_PARAM_FIXED_GET = 0, EV_PARAM_FIXED_SET, EV_PARAM_PER_PACKET, EV_PARAM_PER_SEGMENT,
+    EV_PARAM_PER_BYTE, EV_NPARAM
+};
+/* "fixed_get" "fixed_set" "per_packet" "per_segment" "per_byte" */
+extern const char *const ev_model_param_names[EV_NPARAM];
+
+typedef struct ev_param_set {
+    double value[EV_NPARAM];
+    double cov[EV_NPARAM * EV_NPARAM];
+    int identified[EV_NPARAM];
+    double chi2;                /* weighted residual sum of squares of this category's fit */
+    double scale;               /* factor the covariance was scaled by: max(1, chi2/dof) */
+} ev_param_set;
+
+/* Copy platform p's parameters for category cat (0..EV_NCAT-1) into *out.
+ * RETURNS EV_OK or EV_EINVAL. */
+int ev_model_params(ev_param_set *out, const ev_model *m, size_t p, int cat);
+
+/* Fit diagnostics of platform p: number of points, degrees of freedom, and human-readable notes
+ * (one per line, e.g. "per_segment: not identifiable: the platform never segments in these
+ * runs; fixed at the prior 0"). Strings belong to the model; "" when there is nothing to say. */
+typedef struct ev_fit_diag {
+    size_t points;
+    int dof;
+    double max_abs_corr;        /* largest |correlation| between two free parameters */
+    const char *notes;
+} ev_fit_diag;
+int ev_model_diag(ev_fit_diag *out, const ev_model *m, size_t p);
+
+/* The closed-loop client bound's round-trip time (seconds): X_client = N*P / (rtt + D). */
+double ev_model_client_rtt(const ev_model *m);
+/* Datasets the model was fitted from. */
+size_t ev_model_ndatasets(const ev_model *m);
+const char *ev_model_dataset(const ev_model *m, size_t i, size_t *records);
+
+/* ---- packet counting (pure; used by predict, the fit and the reconstruction) ---- */
+typedef struct ev_counts {
+    double req_bytes, rep_bytes;    /* RESP bytes of the request and of the reply */
+    double inst_pkts[2];            /* instance interface, gateway's view: [EV_DIR_RX] = from
+                                       the guest (replies), [EV_DIR_TX] = to the guest (requests) */
+    double nic_pkts[2];             /* NIC: [EV_DIR_RX] = requests in, [EV_DIR_TX] = replies out */
+    double inst_bytes[2], nic_bytes[2]; /* as the interface counters count them (L2 incl.) */
+    double wire_bytes[2];           /* on the link incl. 38 B Ethernet framing per frame */
+    double packets;                 /* inst_pkts[RX] + inst_pkts[TX] */
+    double segments;                /* extra segments the guest cuts in software */
+    double bytes;                   /* req_bytes + rep_bytes */
+} ev_counts;
+/* Counts for one request; RETURNS EV_OK or EV_EINVAL (mtu too small for the headers, ...). */
+int ev_model_counts(ev_counts *out, const ev_platform_info *pi, ev_op op, double value_size,
+                    const ev_conditions *cond, ev_error *err);
+/* The segmentation inputs edgevirt assumes for a platform id (Table 2 for the paper's five;
+ * docs/model.md), or, for an unknown id, from its stack and offload flag. Fills out->id with a
+ * pointer to a static string for known ids, else with `id` itself. */
+void ev_model_platform_defaults(ev_platform_info *out, const char *id, ev_path path,
+                                const char *stack, int offload);
+
+/* ---- building a model (the fit and the reconstruction use these) ---- */
+/* A new empty model. RETURNS EV_OK or EV_ENOMEM. */
+int ev_model_new(ev_model **out, const char *name, ev_source source, double client_rtt_s);
+/* Add a platform with zero parameters; *index (may be NULL) gets its index. */
+int ev_model_add_platform(ev_model *m, const ev_platform_info *pi, size_t *index);
+int ev_model_set_params(ev_model *m, size_t p, int cat, const ev_param_set *ps);
+int ev_model_set_diag(ev_model *m, size_t p, size_t points, int dof, double max_abs_corr,
+                      const char *notes);
+int ev_model_add_dataset(ev_model *m, const char *path, size_t records);
 
 #endif

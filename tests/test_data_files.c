@@ -8,6 +8,7 @@
 #include "ev_record.h"
 #include "ev_fs.h"
 #include "ev_test.h"
+#include "ev_model.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -33,6 +34,15 @@ static int load_run_json(const char *path, const char *text, ev_error *err)
     return rc;
 }
 
+/* A model file (edgevirt.model/1), loaded strictly by libedgevirt-model. */
+static int load_model_json(const char *path, const char *text, ev_error *err)
+{
+    ev_model *m = NULL;
+    int rc = ev_model_parse(&m, text, path, err);
+    ev_model_free(m);
+    return rc;
+}
+
 /* ===================== SCHEMA DISPATCH TABLE =====================
  * One row per file format. The coordinator registers the other loaders here when they land:
  *   { "edgevirt.model/1",   <wrapper around ev_model_parse> },    (model)
@@ -44,6 +54,7 @@ static const struct {
     ev_loader_fn load;
 } loaders[] = {
     { EV_RECORD_SCHEMA, load_run_json },
+    { EV_MODEL_SCHEMA, load_model_json },
 };
 /* ================================================================= */
 

@@ -1,0 +1,36 @@
+/* ev_model_int.h - internals shared by ev_model.c, ev_model_json.c and ev_fit.c (not installed,
+ * not for other modules). */
+#ifndef EV_MODEL_INT_H
+#define EV_MODEL_INT_H
+
+#include "ev_model.h"
+
+typedef struct ev_mplatform {
+    ev_platform_info info;     /* info.id / info.stack point at id / stack below */
+    char *id, *stack;
+    ev_param_set ps[EV_NCAT];
+    size_t points;
+    int dof;
+    double max_abs_corr;
+    char *notes;
+} ev_mplatform;
+
+typedef struct ev_mdataset {
+    char *path;
+    size_t records;
+} ev_mdataset;
+
+struct ev_model {
+    char *name;
+    ev_source source;
+    double client_rtt_s;
+    ev_mplatform *plat;
+    size_t np, pcap;
+    ev_mdataset *ds;
+    size_t nds, dcap;
+};
+
+char *ev_model__strdup(const char *s);
+void ev_model__design_row(double row[EV_NPARAM], ev_op op, const ev_counts *c);
+
+#endif

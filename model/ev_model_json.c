@@ -1,0 +1,397 @@
+/* ev_model_json.c - the model file (schema "edgevirt.model/1", structure "ev-cost/1"):
+ * strict loading with errors naming file and field, C-locale writing, the embedded default.
+ * The format is documented in docs/formats.md ("Model file"). */
+#include "ev_model.h"
+#include "ev_model_int.h"
+#include "ev_json.h"
+#include "ev_fs.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* generated at build time from data/paper/model.json (model/model.cmake) */
+extern const char ev_model_embedded_json[];
+
+#define TRY(x) do { int rc_ = (x); if (rc_ != EV_OK) { rc = rc_; goto done; } } while (0)
+
+static const char *const ev_source_names[] = { "measured", "reconstructed", NULL };
+static const char *const ev_path_names[] = { "vhost", "virtio", "native", NULL };
+
+/* An array of exactly n finite numbers into out. */
+static int ev_mj__nums(const cJSON *arr, double *out, int n, const ev_json_ctx *ctx,
+                       const char *field, ev_error *err)
+{
+    int i = 0;
+    const cJSON *e;
+    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) != n)
+        return ev_json_fail(err, EV_ESCHEMA, ctx, field, "must be an array of %d numbers", n);
+    cJSON_ArrayForEach(e, arr) {
+        if (!cJSON_IsNumber(e) || !isfinite(e->valuedouble))
+            return ev_json_fail(err, EV_ESCHEMA, ctx, field,
+                                "element %d must be a finite number", i);
+        out[i++] = e->valuedouble;
+    }
+    return EV_OK;
+}
+
+static int ev_mj__category(ev_param_set *ps, const cJSON *o, const ev_json_ctx *ctx,
+                           ev_error *err)
+{
+    static const char *const keys[] = { "values", "identified", "covariance", "chi2", "scale",
+                                        NULL };
+    const cJSON *a, *e;
+    int rc = EV_OK, i = 0, j;
+    memset(ps, 0, sizeof *ps);
+    TRY(ev_json_check_keys(o, keys, ctx, err));
+    TRY(ev_json_get_array(o, "values", &a, 1, ctx, err));
+    TRY(ev_mj__nums(a, ps->value, EV_NPARAM, ctx, "values", err));
+    TRY(ev_json_get_array(o, "identified", &a, 1, ctx, err));
+    if (cJSON_GetArraySize(a) != EV_NPARAM)
+        TRY(ev_json_fail(err, EV_ESCHEMA, ctx, "identified", "must be an array of %d booleans",
+                         EV_NPARAM));
+    cJSON_ArrayForEach(e, a) {
+        if (!cJSON_IsBool(e))
+            TRY(ev_json_fail(err, EV_ESCHEMA, ctx, "identified", "element %d must be a boolean",
+                             i));
+        ps->identified[i++] = cJSON_IsTrue(e) ? 1 : 0;
+    }
+    TRY(ev_json_get_array(o, "covariance", &a, 1, ctx, err));
+    if (cJSON_GetArraySize(a) != EV_NPARAM)
+        TRY(ev_json_fail(err, EV_ESCHEMA, ctx, "covariance", "must be a %dx%d array of numbers",
+                         EV_NPARAM, EV_NPARAM));
+    i = 0;
+    cJSON_ArrayForEach(e, a) {
+        char f[32];
+        snprintf(f, sizeof f, "covariance[%d]", i);
+        TRY(ev_mj__nums(e, ps->cov + i * EV_NPARAM, EV_NPARAM, ctx, f, err));
+        i++;
+    }
+    for (i = 0; i < EV_NPARAM; i++) {
+        if (ps->cov[i * EV_NPARAM + i] < 0)
+            TRY(ev_json_fail(err, EV_ERANGE, ctx, "covariance",
+                             "diagonal element %d is negative", i));
+        for (j = 0; j < i; j++)
+            if (fabs(ps->cov[i * EV_NPARAM + j] - ps->cov[j * EV_NPARAM + i]) >
+                1e-9 * (fabs(ps->cov[i * EV_NPARAM + j]) + fabs(ps->cov[j * EV_NPARAM + i])) +
+                    1e-300)
+                TRY(ev_json_fail(err, EV_ESCHEMA, ctx, "covariance", "is not symmetric"));
+    }
+    ps->scale = 1;
+    TRY(ev_json_get_num(o, "chi2", &ps->chi2, 0, INFINITY, 0, ctx, err));
+    TRY(ev_json_get_num(o, "scale", &ps->scale, 0, INFINITY, 0, ctx, err));
+done:
+    return rc;
+}
+
+static int ev_mj__platform(ev_model *m, const cJSON *o, const ev_json_ctx *ctx, ev_error *err)
+{
+    static const char *const keys[] = { "id", "path", "stack", "offload", "inputs",
+                                        "categories", "diagnostics", NULL };
+    static const char *const ikeys[] = { "guest_pkt_bytes", "tcp_header_bytes",
+                                         "instance_l2_bytes", "nic_mss_reduction", NULL };
+    static const char *const dkeys[] = { "points", "dof", "max_abs_corr", "notes", NULL };
+    char id[64], stack[32], buf[160], *notes = NULL;
+    int rc = EV_OK, path = 0, c;
+    int64_t points = 0, dof = 0;
+    double mac = 0;
+    const cJSON *inputs, *cats, *diag, *co, *arr;
+    ev_platform_info pi;
+    ev_json_ctx sub;
+    size_t idx;
+
+    TRY(ev_json_check_keys(o, keys, ctx, err));
+    TRY(ev_json_get_str(o, "id", id, sizeof id, 1, ctx, err));
+    if (ev_model_find(m, id) >= 0)
+        TRY(ev_json_fail(err, EV_ESCHEMA, ctx, "id", "duplicate platform \"%s\"", id));
+    TRY(ev_json_get_enum(o, "path", ev_path_names, &path, 1, ctx, err));
+    TRY(ev_json_get_str(o, "stack", stack, sizeof stack, 1, ctx, err));
+    memset(&pi, 0, sizeof pi);
+    pi.id = id;
+    pi.stack = stack;
+    pi.path = (ev_path)path;
+    TRY(ev_json_get_bool(o, "offload", &pi.offload, 1, ctx, err));
+    TRY(ev_json_get_obj(o, "inputs", &inputs, 1, ctx, err));
+    ev_json_ctx_sub(&sub, ctx, "inputs", buf, sizeof buf);
+    TRY(ev_json_check_keys(inputs, ikeys, &sub, err));
+    TRY(ev_json_get_num(inputs, "guest_pkt_bytes", &pi.guest_pkt_bytes, 64, 1e6, 1, &sub, err));
+    TRY(ev_json_get_num(inputs, "tcp_header_bytes", &pi.tcp_header_bytes, 20, 120, 1, &sub,
+                        err));
+    TRY(ev_json_get_num(inputs, "instance_l2_bytes", &pi.instance_l2_bytes, 0, 64, 1, &sub,
+                        err));
+    TRY(ev_json_get_num(inputs, "nic_mss_reduction", &pi.nic_mss_reduction, 0, 1000, 1, &sub,
+                        err));
+    TRY(ev_model_add_platform(m, &pi, &idx));
+
+    TRY(ev_json_get_obj(o, "categories", &cats, 1, ctx, err));
+    {
+        static const char *const ckeys[] = { "user", "system", "softirq", "guest", NULL };
+        char cbuf[160];
+        ev_json_ctx cctx;
+        ev_json_ctx_sub(&cctx, ctx, "categories", cbuf, sizeof cbuf);
+        TRY(ev_json_check_keys(cats, ckeys, &cctx, err));
+        for (c = 0; c < EV_NCAT; c++) {
+            ev_param_set ps;
+            TRY(ev_json_get_obj(cats, ev_cpu_names[c], &co, 1, &cctx, err));
+            ev_json_ctx_sub(&sub, &cctx, ev_cpu_names[c], buf, sizeof buf);
+            TRY(ev_mj__category(&ps, co, &sub, err));
+            TRY(ev_model_set_params(m, idx, c, &ps));
+        }
+    }
+    TRY(ev_json_get_obj(o, "diagnostics", &diag, 0, ctx, err));
+    if (diag) {
+        const cJSON *e;
+        size_t len = 1;
+        ev_json_ctx_sub(&sub, ctx, "diagnostics", buf, sizeof buf);
+        TRY(ev_json_check_keys(diag, dkeys, &sub, err));
+        TRY(ev_json_get_int(diag, "points", &points, 0, INT64_MAX, 0, &sub, err));
+        TRY(ev_json_get_int(diag, "dof", &dof, -1000000, 1000000, 0, &sub, err));
+        TRY(ev_json_get_num(diag, "max_abs_corr", &mac, 0, 1.0 + 1e-9, 0, &sub, err));
+        TRY(ev_json_get_array(diag, "notes", &arr, 0, &sub, err));
+        if (arr) {
+            cJSON_ArrayForEach(e, arr) {
+                if (!cJSON_IsString(e))
+                    TRY(ev_json_fail(err, EV_ESCHEMA, &sub, "notes", "must hold strings"));
+                len += strlen(e->valuestring) + 1;
+            }
+            notes = calloc(1, len);
+            if (!notes)
+                TRY(EV_ENOMEM);
+            cJSON_ArrayForEach(e, arr) {
+                if (notes[0])
+                    strcat(notes, "\n");
+                strcat(notes, e->valuestring);
+            }
+        }
+    }
+    TRY(ev_model_set_diag(m, idx, (size_t)points, (int)dof, mac, notes ? notes : ""));
+done:
+    free(notes);
+    return rc;
+}
+
+int ev_model_parse(ev_model **out, const char *json, const char *name, ev_error *err)
+{
+    static const char *const keys[] = { "schema", "structure", "name", "source", "client",
+                                        "datasets", "parameter_names", "units", "platforms",
+                                        NULL };
+    cJSON *root = NULL;
+    ev_model *m = NULL;
+    ev_json_ctx ctx = { name ? name : "<input>", 0, NULL }, sub;
+    char mname[128], structure[32], buf[160];
+    const cJSON *client, *arr, *e;
+    int rc = EV_OK, src = 0, i;
+    double rtt = 0;
+
+    *out = NULL;
+    TRY(ev_json_parse_doc(&root, json, ctx.file, err));
+    TRY(ev_json_check_schema(root, EV_MODEL_SCHEMA, &ctx, err));
+    TRY(ev_json_check_keys(root, keys, &ctx, err));
+    TRY(ev_json_get_str(root, "structure", structure, sizeof structure, 1, &ctx, err));
+    if (strcmp(structure, EV_MODEL_STRUCTURE) != 0)
+        TRY(ev_json_fail(err, EV_ESCHEMA, &ctx, "structure",
+                         "unsupported model structure \"%s\" (this build reads \"%s\")",
+                         structure, EV_MODEL_STRUCTURE));
+    TRY(ev_json_get_str(root, "name", mname, sizeof mname, 1, &ctx, err));
+    TRY(ev_json_get_enum(root, "source", ev_source_names, &src, 1, &ctx, err));
+    TRY(ev_json_get_obj(root, "client", &client, 1, &ctx, err));
+    ev_json_ctx_sub(&sub, &ctx, "client", buf, sizeof buf);
+    {
+        static const char *const ck[] = { "rtt_s", NULL };
+        TRY(ev_json_check_keys(client, ck, &sub, err));
+    }
+    TRY(ev_json_get_num(client, "rtt_s", &rtt, 0, 10, 1, &sub, err));
+    TRY(ev_json_get_array(root, "parameter_names", &arr, 1, &ctx, err));
+    i = 0;
+    if (cJSON_GetArraySize(arr) != EV_NPARAM)
+        TRY(ev_json_fail(err, EV_ESCHEMA, &ctx, "parameter_names", "must list %d names",
+                         EV_NPARAM));
+    cJSON_ArrayForEach(e, arr) {
+        if (!cJSON_IsString(e) || strcmp(e->valuestring, ev_model_param_names[i]) != 0)
+            TRY(ev_json_fail(err, EV_ESCHEMA, &ctx, "parameter_names",
+                             "element %d must be \"%s\"", i, ev_model_param_names[i]));
+        i++;
+    }
+    TRY(ev_model_new(&m, mname, (ev_source)src, rtt));
+
+    TRY(ev_json_get_array(root, "datasets", &arr, 0, &ctx, err));
+    i = 0;
+    if (arr) {
+        cJSON_ArrayForEach(e, arr) {
+            static const char *const dk[] = { "path", "records", NULL };
+            char nm[32], p[512];
+            int64_t nrec = 0;
+            snprintf(nm, sizeof nm, "datasets[%d]", i++);
+            ev_json_ctx_sub(&sub, &ctx, nm, buf, sizeof buf);
+            if (!cJSON_IsObject(e))
+                TRY(ev_json_fail(err, EV_ESCHEMA, &sub, NULL, "must be an object"));
+            TRY(ev_json_check_keys(e, dk, &sub, err));
+            TRY(ev_json_get_str(e, "path", p, sizeof p, 1, &sub, err));
+            TRY(ev_json_get_int(e, "records", &nrec, 0, INT64_MAX, 1, &sub, err));
+            TRY(ev_model_add_dataset(m, p, (size_t)nrec));
+        }
+    }
+    TRY(ev_json_get_array(root, "platforms", &arr, 1, &ctx, err));
+    if (cJSON_GetArraySize(arr) < 1)
+        TRY(ev_json_fail(err, EV_ESCHEMA, &ctx, "platforms", "must hold at least one platform"));
+    i = 0;
+    cJSON_ArrayForEach(e, arr) {
+        char nm[32];
+        snprintf(nm, sizeof nm, "platforms[%d]", i++);
+        ev_json_ctx_sub(&sub, &ctx, nm, buf, sizeof buf);
+        if (!cJSON_IsObject(e))
+            TRY(ev_json_fail(err, EV_ESCHEMA, &sub, NULL, "must be an object"));
+        TRY(ev_mj__platform(m, e, &sub, err));
+    }
+    *out = m;
+    m = NULL;
+done:
+    if (rc == EV_ENOMEM)
+        ev_error_set(err, rc, "%s: out of memory", ctx.file);
+    ev_model_free(m);
+    cJSON_Delete(root);
+    return rc;
+}
+
+int ev_model_load(ev_model **out, const char *path, ev_error *err)
+{
+    char *text = NULL;
+    int rc;
+    *out = NULL;
+    rc = ev_fs_read_all(&text, NULL, path, err);
+    if (rc)
+        return rc;
+    rc = ev_model_parse(out, text, path, err);
+    free(text);
+    return rc;
+}
+
+int ev_model_default(ev_model **out, ev_error *err)
+{
+    return ev_model_parse(out, ev_model_embedded_json, "<embedded>", err);
+}
+
+/* ---------------------------------------------------------------- writing */
+
+static cJSON *ev_mj__numarr(const double *v, int n)
+{
+    cJSON *a = cJSON_CreateArray();
+    int i;
+    for (i = 0; a && i < n; i++) {
+        cJSON *x = cJSON_CreateNumber(v[i]);
+        if (!x || !cJSON_AddItemToArray(a, x)) {
+            cJSON_Delete(x);
+            cJSON_Delete(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+#define W(x) do { if ((x) != EV_OK) goto oom; } while (0)
+#define WP(x) do { if (!(x)) goto oom; } while (0)
+
+int ev_model_to_json(char **out, const ev_model *m)
+{
+    cJSON *root = cJSON_CreateObject(), *o, *arr, *po, *x;
+    size_t i;
+    int c, j, rc;
+    *out = NULL;
+    if (!root)
+        return EV_ENOMEM;
+    W(ev_json_add_str(root, "schema", EV_MODEL_SCHEMA));
+    W(ev_json_add_str(root, "structure", EV_MODEL_STRUCTURE));
+    W(ev_json_add_str(root, "name", m->name));
+    W(ev_json_add_str(root, "source", ev_source_names[m->source == EV_SOURCE_RECONSTRUCTED]));
+    W(ev_json_add_str(root, "units", "CPU seconds of one core per request; per_packet, "
+                                     "per_segment and per_byte multiply counts per request"));
+    W(ev_json_add_obj(root, "client", &o));
+    W(ev_json_add_num(o, "rtt_s", m->client_rtt_s));
+    WP(arr = cJSON_AddArrayToObject(root, "parameter_names"));
+    for (j = 0; j < EV_NPARAM; j++) {
+        WP(x = cJSON_CreateString(ev_model_param_names[j]));
+        WP(cJSON_AddItemToArray(arr, x));
+    }
+    WP(arr = cJSON_AddArrayToObject(root, "datasets"));
+    for (i = 0; i < m->nds; i++) {
+        WP(o = cJSON_CreateObject());
+        WP(cJSON_AddItemToArray(arr, o));
+        W(ev_json_add_str(o, "path", m->ds[i].path));
+        W(ev_json_add_num(o, "records", (double)m->ds[i].records));
+    }
+    WP(arr = cJSON_AddArrayToObject(root, "platforms"));
+    for (i = 0; i < m->np; i++) {
+        const ev_mplatform *p = &m->plat[i];
+        cJSON *cats, *d, *notes;
+        WP(po = cJSON_CreateObject());
+        WP(cJSON_AddItemToArray(arr, po));
+        W(ev_json_add_str(po, "id", p->id));
+        W(ev_json_add_str(po, "path", ev_path_names[p->info.path]));
+        W(ev_json_add_str(po, "stack", p->stack));
+        W(ev_json_add_bool(po, "offload", p->info.offload));
+        W(ev_json_add_obj(po, "inputs", &o));
+        W(ev_json_add_num(o, "guest_pkt_bytes", p->info.guest_pkt_bytes));
+        W(ev_json_add_num(o, "tcp_header_bytes", p->info.tcp_header_bytes));
+        W(ev_json_add_num(o, "instance_l2_bytes", p->info.instance_l2_bytes));
+        W(ev_json_add_num(o, "nic_mss_reduction", p->info.nic_mss_reduction));
+        W(ev_json_add_obj(po, "categories", &cats));
+        for (c = 0; c < EV_NCAT; c++) {
+            const ev_param_set *ps = &p->ps[c];
+            cJSON *ident, *cov;
+            W(ev_json_add_obj(cats, ev_cpu_names[c], &o));
+            WP(x = ev_mj__numarr(ps->value, EV_NPARAM));
+            WP(cJSON_AddItemToObject(o, "values", x));
+            WP(ident = cJSON_AddArrayToObject(o, "identified"));
+            for (j = 0; j < EV_NPARAM; j++) {
+                WP(x = cJSON_CreateBool(ps->identified[j]));
+                WP(cJSON_AddItemToArray(ident, x));
+            }
+            WP(cov = cJSON_AddArrayToObject(o, "covariance"));
+            for (j = 0; j < EV_NPARAM; j++) {
+                WP(x = ev_mj__numarr(ps->cov + j * EV_NPARAM, EV_NPARAM));
+                WP(cJSON_AddItemToArray(cov, x));
+            }
+            W(ev_json_add_num(o, "chi2", ps->chi2));
+            W(ev_json_add_num(o, "scale", ps->scale));
+        }
+        W(ev_json_add_obj(po, "diagnostics", &d));
+        W(ev_json_add_num(d, "points", (double)p->points));
+        W(ev_json_add_num(d, "dof", (double)p->dof));
+        W(ev_json_add_num(d, "max_abs_corr", p->max_abs_corr));
+        WP(notes = cJSON_AddArrayToObject(d, "notes"));
+        {
+            const char *s = p->notes;
+            while (s && *s) {
+                const char *nl = strchr(s, '\n');
+                size_t n = nl ? (size_t)(nl - s) : strlen(s);
+                char *line = malloc(n + 1);
+                WP(line);
+                memcpy(line, s, n);
+                line[n] = 0;
+                x = cJSON_CreateString(line);
+                free(line);
+                WP(x);
+                WP(cJSON_AddItemToArray(notes, x));
+                s += n + (nl ? 1 : 0);
+            }
+        }
+    }
+    rc = ev_json_print(out, root, 1);
+    cJSON_Delete(root);
+    return rc;
+oom:
+    cJSON_Delete(root);
+    return EV_ENOMEM;
+}
+
+int ev_model_save(const char *path, const ev_model *m, ev_error *err)
+{
+    char *text = NULL;
+    int rc = ev_model_to_json(&text, m);
+    if (rc)
+        return ev_error_set(err, rc, "%s: cannot serialise the model", path);
+    rc = ev_fs_write_atomic(path, text, strlen(text), err);
+    free(text);
+    return rc;
+}
