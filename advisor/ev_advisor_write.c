@@ -213,8 +213,8 @@ int ev_advisor_write_text(char **out, const ev_advice *a)
         "(left to an application sharing the core); in-VM = guest / CPU%% (share run inside the "
         "microVM).\n", open ? "the offered rate" : "each platform's own capacity");
     if (open)
-        put(&b, "Latency: simulated single-core FIFO server, %llu requests per platform, "
-            "%s arrivals (server time only: queueing + service, no network RTT).\n",
+        put(&b, "Latency: simulated single-core FIFO server, %llu requests per platform, %s "
+            "arrivals\n(server time only: queueing + service, no network RTT).\n",
             (unsigned long long)a->opt.des_requests, ev_arrival_name(p->arrival));
 
     put(&b, "\nrecommendation: %s\n", a->recommendation);
@@ -227,6 +227,10 @@ int ev_advisor_write_text(char **out, const ev_advice *a)
             put(&b, "  %-16s %s - %s\n", a->plat[a->wins[i].plat].id,
                 human_bytes(h1, sizeof h1, a->wins[i].from),
                 human_bytes(h2, sizeof h2, a->wins[i].to));
+        if (a->nwins && a->wins[a->nwins - 1].to < a->grid[EV_ADV_NGRID - 1] * 0.999)
+            put(&b, "  %-16s %s - %s (no platform carries the offered rate)\n", "(none)",
+                human_bytes(h1, sizeof h1, a->wins[a->nwins - 1].to),
+                human_bytes(h2, sizeof h2, a->grid[EV_ADV_NGRID - 1]));
         if (a->ncross) {
             put(&b, "crossovers (value size where two platforms swap order):\n");
             for (i = 0; i < a->ncross; i++) {
