@@ -240,9 +240,12 @@ static int parse(cli *c, int argc, char **argv, ev_error *err)
             c->aopt.des_requests = (uint64_t)v;
             break;
         case '?':
-            if (optopt)
+            if (optopt > 0 && optopt < 128)
                 return ev_error_set(err, EV_EUSAGE, "unknown option or missing value: -%c "
                                     "(see --help)", optopt);
+            if (optopt >= O_PROFILE)
+                return ev_error_set(err, EV_EUSAGE, "%s: missing value (see --help)",
+                                    argv[optind - 1]);
             return ev_error_set(err, EV_EUSAGE, "unknown option or missing value: %s (see --help)",
                                 argv[optind - 1]);
         default:
