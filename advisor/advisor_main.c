@@ -47,7 +47,8 @@ static const char usage[] =
 "                        reconstructed from the paper (the output says which one is used)\n"
 "  --draws N             Monte Carlo draws of the model parameters (default 2000, >= 10)\n"
 "  --seed N              random seed for the draws and the simulation (default 1)\n"
-"  --sim-requests N      requests simulated per platform under open load (default 1000000)\n"
+"  --sim-requests N      requests simulated per platform under open load (default 1000000,\n"
+"                        at most 1e8)\n"
 "Output:\n"
 "  (default)             an aligned text table, the recommendation and why, who wins where\n"
 "  --json                JSON (schema edgevirt.advice/1, docs/advisor.md)\n"
@@ -235,7 +236,7 @@ static int parse(cli *c, int argc, char **argv, ev_error *err)
             c->aopt.seed = (unsigned long)v;
             break;
         case O_SIMREQ:
-            if ((rc = num("--sim-requests", optarg, &v, 1000, 1e9, err)))
+            if ((rc = num("--sim-requests", optarg, &v, 1000, 1e8, err)))
                 return rc;
             c->aopt.des_requests = (uint64_t)v;
             break;
