@@ -214,8 +214,11 @@ static int ev_fit__platform(ev_model *m, size_t pidx, const double *X, const dou
                         drop = ev_fit__drop_order[k];
             }
             ev_fit__note(notes, sizeof notes,
-                         "%s: not identifiable: the design has rank %zu for %d parameters; "
-                         "fixed at the prior 0", ev_model_param_names[drop], rank, nfree);
+                         "%s: not identifiable: its column is a combination of the others in "
+                         "these runs (rank %zu for %d parameters%s); fixed at the prior 0",
+                         ev_model_param_names[drop], rank, nfree,
+                         drop == EV_PARAM_PER_PACKET
+                             ? "; without offload packets = segments + 2 per request" : "");
             freep[drop] = 0;
             continue;
         }

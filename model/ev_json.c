@@ -55,14 +55,14 @@ int ev_json_parse_text(cJSON **out, const char *text, size_t len, const ev_json_
     *out = NULL;
     root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (!root) {
-        /* cJSON's error pointer is global: take it right away (end is the same value). */
-        const char *e = cJSON_GetErrorPtr();
+        /* cJSON also reports the position through return_parse_end, which is ours and so
+         * safe from other threads; its global cJSON_GetErrorPtr() is only the fallback, read
+         * right away before any other cJSON call can overwrite it. */
+        const char *e = end ? end : cJSON_GetErrorPtr();
         size_t off, i, col = 1;
         int line = (ctx && ctx->line > 0) ? ctx->line : 1;
         char near[24];
         ev_json_ctx c = ctx ? *ctx : (ev_json_ctx){ NULL, 0, NULL };
-        if (!e)
-            e = end;
         off = (e && e >= text && e <= text + len) ? (size_t)(e - text) : 0;
         for (i = 0; i < off; i++) {
             if (text[i] == '\n') {
@@ -374,6 +374,31 @@ int ev_json_get_array(const cJSON *obj, const char *field, const cJSON **out, in
         return ev_json_fail(err, EV_ESCHEMA, ctx, field, "must be an array, got %s",
                             ev_json__type(v));
     *out = v;
+    return EV_OK;
+}
+
+int ev_json_get_num_array(const cJSON *obj, const char *field, double *out, size_t n,
+                          int required, const ev_json_ctx *ctx, ev_error *err)
+{
+    const cJSON *a = NULL, *it;
+    size_t i = 0, have;
+    int rc = ev_json_get_array(obj, field, &a, required, ctx, err);
+    if (rc != EV_OK || !a)
+        return rc;
+    have = (size_t)cJSON_GetArraySize(a);
+    if (have != n)
+        return ev_json_fail(err, EV_ESCHEMA, ctx, field, "must have %zu numbers, got %zu", n, have);
+    for (it = a->child; it; it = it->next, i++) {
+        char name[128];
+        snprintf(name, sizeof name, "%.100s[%zu]", field, i);
+        if (!cJSON_IsNumber(it))
+            return ev_json_fail(err, EV_ESCHEMA, ctx, name, "must be a number, got %s",
+                                ev_json__type(it));
+        if (!isfinite(it->valuedouble))
+            return ev_json_fail(err, EV_ERANGE, ctx, name, "must be a finite number");
+    }
+    for (it = a->child, i = 0; it; it = it->next, i++)
+        out[i] = it->valuedouble;
     return EV_OK;
 }
 

@@ -46,8 +46,9 @@ typedef struct ev_json_ctx {
 /* Parse a whole JSON document (a .json file) whose top level must be an object.
  * IN  text (NUL-terminated), file (for messages).
  * OUT *out: the tree (caller frees with cJSON_Delete), NULL on failure.
- * RETURNS EV_OK, EV_EPARSE ("FILE:LINE:COL: not valid JSON near '...'" with the line/column of
- * the first byte cJSON could not accept), EV_ESCHEMA (top level is not an object), EV_ENOMEM. */
+ * RETURNS EV_OK, EV_EPARSE ("FILE: line L, column C: not valid JSON near '...'" at the first
+ * byte cJSON could not accept, or "... (input ends too early)", or "FILE[:LINE]: text after the
+ * JSON value"), EV_ESCHEMA ("FILE[:LINE]: top level must be a JSON object"). */
 int ev_json_parse_doc(cJSON **out, const char *text, const char *file, ev_error *err);
 
 /* Same for a piece of text of `len` bytes (need not be NUL-terminated), e.g. one JSONL line.
@@ -119,6 +120,12 @@ int ev_json_get_obj(const cJSON *obj, const char *field, const cJSON **out, int 
                     const ev_json_ctx *ctx, ev_error *err);
 int ev_json_get_array(const cJSON *obj, const char *field, const cJSON **out, int required,
                       const ev_json_ctx *ctx, ev_error *err);
+
+/* An array of exactly n finite numbers copied to out[0..n-1], e.g. a flattened covariance
+ * matrix. Messages: "PATH.cov: must have 16 numbers, got 15",
+ * "PATH.cov[3]: must be a number, got a string". Absent and optional: out untouched. */
+int ev_json_get_num_array(const cJSON *obj, const char *field, double *out, size_t n,
+                          int required, const ev_json_ctx *ctx, ev_error *err);
 
 /* Context for a nested object: child->path_prefix = "PARENT.name" (or "name" at the top),
  * written into buf (len bytes, truncated if needed); file and line are copied.

@@ -344,8 +344,10 @@ int ev_model_counts(ev_counts *out, const ev_platform_info *pi, ev_op op, double
     out->rep_bytes = r;
     out->bytes = q + r;
     /* the instance interface: the host GROs the client's segments into guest-sized packets
-     * for an offloading guest; a guest without offload gets the wire segments */
-    out->inst_pkts[EV_DIR_TX] = pi->offload ? ev_model__ceil(q / seg_g) : ev_model__ceil(q / mss_c);
+     * for an offloading guest; a guest without offload gets the wire segments, which the
+     * client cuts at the MSS the guest advertised (min of both MSS) */
+    out->inst_pkts[EV_DIR_TX] = pi->offload ? ev_model__ceil(q / seg_g)
+                                            : ev_model__ceil(q / fmin(seg_g, mss_c));
     out->inst_pkts[EV_DIR_RX] = ev_model__ceil(r / seg_g);
     out->packets = out->inst_pkts[EV_DIR_TX] + out->inst_pkts[EV_DIR_RX];
     /* a guest without TSO/GRO handles every packet of a multi-packet message in software:
@@ -354,7 +356,7 @@ int ev_model_counts(ev_counts *out, const ev_platform_info *pi, ev_op op, double
                                 : (out->inst_pkts[EV_DIR_TX] - 1) + (out->inst_pkts[EV_DIR_RX] - 1);
     /* the NIC: requests arrive in client segments, replies leave in NIC-cut segments
      * (offload) or in the guest's own segments */
-    nrx_w = ev_model__ceil(q / mss_c);
+    nrx_w = pi->offload ? ev_model__ceil(q / mss_c) : out->inst_pkts[EV_DIR_TX];
     ntx_w = pi->offload ? ev_model__ceil(r / mss_w) : out->inst_pkts[EV_DIR_RX];
     out->nic_pkts[EV_DIR_RX] = nrx_w;
     out->nic_pkts[EV_DIR_TX] = ntx_w;
@@ -514,17 +516,6 @@ int ev_model_predict(ev_prediction *out, const ev_model *m, size_t p,
         return ev_error_set(err, EV_EINVAL, "platform index %zu out of range (%zu platforms)",
                             p, m->np);
     return ev_model__predict(out, m, &m->plat[p], &m->plat[p].info, mix, nmix, cond, err);
-}
-
-int ev_model_predict_with(ev_prediction *out, const ev_model *m, size_t p,
-                          const ev_platform_info *pi, const ev_mix_item *mix, size_t nmix,
-                          const ev_conditions *cond, ev_error *err)
-{
-    if (!m || !out || !cond || !pi)
-        return ev_error_set(err, EV_EINVAL, "NULL argument");
-    if (p >= m->np)
-        return ev_error_set(err, EV_EINVAL, "platform index %zu out of range", p);
-    return ev_model__predict(out, m, &m->plat[p], pi, mix, nmix, cond, err);
 }
 
 /* ---------------------------------------------------------------- draws */

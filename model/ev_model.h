@@ -188,10 +188,4 @@ int ev_model_set_diag(ev_model *m, size_t p, size_t points, int dof, double max_
                       const char *notes);
 int ev_model_add_dataset(ev_model *m, const char *path, size_t records);
 
-/* Predict with the model's own platform info replaced by *pi (same parameters); used by the
- * reconstruction. Otherwise as ev_model_predict. */
-int ev_model_predict_with(ev_prediction *out, const ev_model *m, size_t p,
-                          const ev_platform_info *pi, const ev_mix_item *mix, size_t nmix,
-                          const ev_conditions *cond, ev_error *err);
-
 #endif

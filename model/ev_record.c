@@ -438,10 +438,27 @@ fail:
     return EV_ENOMEM;
 }
 
+int ev_record_validate(const ev_record *r, ev_error *err)
+{
+    char *s = NULL;
+    ev_record back;
+    int rc = ev_record_to_json(&s, r);
+    if (rc != EV_OK)
+        return ev_error_set(err, rc, "<record>: cannot serialise: %s", ev_strerror(rc));
+    rc = ev_record_parse(&back, s, "<record>", 0, err);
+    free(s);
+    return rc;
+}
+
 int ev_record_append(const char *path, const ev_record *r, ev_error *err)
 {
     char *s = NULL;
-    int rc = ev_record_to_json(&s, r);
+    int rc = ev_record_validate(r, err);
+    if (rc != EV_OK) {
+        ev_error_prefix(err, "%s: record not appended", path);
+        return rc;
+    }
+    rc = ev_record_to_json(&s, r);
     if (rc != EV_OK)
         return ev_error_set(err, rc, "%s: cannot serialise record: %s", path, ev_strerror(rc));
     rc = ev_fs_append_durable(path, s, strlen(s), err);

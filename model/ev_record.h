@@ -106,7 +106,15 @@ int ev_record_parse(ev_record *out, const char *line, const char *file, int line
  * RETURNS EV_OK or EV_ENOMEM. */
 int ev_record_to_json(char **out, const ev_record *r);
 
-/* Append one record durably (ev_fs_append_durable: flush + fsync). */
+/* Check that r would load back: serialise and parse it (same rules as the loader).
+ * Message: "<record>: workload.value_size: must be an integer in [1, 536870912], got 0".
+ * RETURNS EV_OK, EV_ESCHEMA, EV_ERANGE or EV_ENOMEM. */
+int ev_record_validate(const ev_record *r, ev_error *err);
+
+/* Append one record durably (ev_fs_append_durable: flush + fsync). The record is validated
+ * first (ev_record_validate): an invalid record is NOT written (it would make the whole file
+ * fail strict loading); the error is returned, prefixed "PATH: record not appended: ".
+ * Record the point as failed instead if needed. RETURNS EV_OK, EV_ESCHEMA, EV_ERANGE, EV_EIO. */
 int ev_record_append(const char *path, const ev_record *r, ev_error *err);
 
 /* A set of records loaded from one or more files. */

@@ -8,6 +8,7 @@
 #include "ev_record.h"
 #include "ev_fs.h"
 #include "ev_test.h"
+#include "ev_model.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -33,6 +34,14 @@ static int load_run_json(const char *path, const char *text, ev_error *err)
     return rc;
 }
 
+/* A model file (edgevirt.model/1), loaded strictly by libedgevirt-model. */
+static int load_model_json(const char *path, const char *text, ev_error *err)
+{
+    ev_model *m = NULL;
+    int rc = ev_model_parse(&m, text, path, err);
+    ev_model_free(m);
+    return rc;
+}
 #ifdef EV_HAVE_PROFILE
 #include "ev_profile.h"
 /* A workload profile (advisor); a histogram file it names is read relative to it. */
@@ -55,6 +64,7 @@ static const struct {
     ev_loader_fn load;
 } loaders[] = {
     { EV_RECORD_SCHEMA, load_run_json },
+    { EV_MODEL_SCHEMA, load_model_json },
 #ifdef EV_HAVE_PROFILE
     { EV_PROFILE_SCHEMA, load_profile },
 #endif

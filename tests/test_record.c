@@ -246,6 +246,15 @@ static void test_append(void)
     /* the failed record does not mark the point done; the earlier ok one does */
     EV_CHECK(ev_recset_find_point(&set, r.point) == 0);
     ev_recset_free(&set);
+    /* an invalid record is refused, and the file is left as it was */
+    r.value_size = 0;
+    EV_CHECK(ev_record_validate(&r, &err) == EV_ERANGE);
+    EV_CHECK_STR(err.msg, "<record>: workload.value_size: must be an integer in [1, 536870912], got 0");
+    EV_CHECK(ev_record_append(path, &r, &err) == EV_ERANGE);
+    EV_CHECK_MSG(strstr(err.msg, "runs.jsonl: record not appended: <record>: workload.value_size") != NULL,
+                 "%s", err.msg);
+    EV_CHECK(ev_recset_load(&set, path, 1, &dropped, &err) == EV_OK && set.n == 2);
+    ev_recset_free(&set);
     unlink(path);
     rmdir(dir);
 }
@@ -352,6 +361,19 @@ static void test_json_helpers(void)
     EV_CHECK_STR(err.msg, "t.json: o.k: must be a number >= 0, got -3");
     EV_CHECK(ev_json_get_array(root, "a", &a, 1, &c, &err) == EV_OK && cJSON_GetArraySize(a) == 1);
     EV_CHECK(ev_json_get_array(root, "o", &a, 1, &c, &err) == EV_ESCHEMA && a == NULL);
+    {
+        double v3[3] = { 0, 0, 0 };
+        cJSON *t = NULL;
+        EV_CHECK(ev_json_parse_doc(&t, "{\"cov\":[1,2.5,-3],\"bad\":[1,\"x\"]}", "c.json", &err) == EV_OK);
+        EV_CHECK(ev_json_get_num_array(t, "cov", v3, 3, 1, &sub, &err) == EV_OK);
+        EV_CHECK(v3[0] == 1 && v3[1] == 2.5 && v3[2] == -3);
+        EV_CHECK(ev_json_get_num_array(t, "cov", v3, 4, 1, &sub, &err) == EV_ESCHEMA);
+        EV_CHECK_STR(err.msg, "t.json: o.cov: must have 4 numbers, got 3");
+        EV_CHECK(ev_json_get_num_array(t, "bad", v3, 2, 1, &c, &err) == EV_ESCHEMA);
+        EV_CHECK_STR(err.msg, "t.json: bad[1]: must be a number, got a string");
+        EV_CHECK(ev_json_get_num_array(t, "none", v3, 2, 0, &c, &err) == EV_OK);
+        cJSON_Delete(t);
+    }
     EV_CHECK(ev_json_check_schema(root, "edgevirt.test/2", &c, &err) == EV_ESCHEMA);
     EV_CHECK_STR(err.msg, "t.json: schema: unsupported version \"edgevirt.test/1\" (this build reads \"edgevirt.test/2\")");
     cJSON_Delete(root);

@@ -1,0 +1,102 @@
+#!/bin/sh
+# test_model_cli.sh CLI DATA_DIR TMP_DIR [COMPARE_PROG]
+# The edgevirt-model CLI: --help, usage errors (exit 2), malformed inputs (exit 2, message names
+# file and field), predict --json shape, every run record / model file under data/ loads, and
+# `edgevirt-model fit data/paper/runs.jsonl` reproduces the embedded model.
+cli=$1 data=$2 tmp=$3 compare=$4
+pass=0 fail=0
+rm -rf "$tmp" && mkdir -p "$tmp" || exit 1
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# expect STATUS CMD... : run, keep stdout/stderr in $tmp/out, $tmp/err
+expect() {
+    want=$1; shift
+    "$@" >"$tmp/out" 2>"$tmp/err"; got=$?
+    if [ "$got" = "$want" ]; then ok; else bad "exit $got (want $want): $*"; cat "$tmp/err" >&2; fi
+}
+has() { # has FILE TEXT
+    if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2'"; cat "$1" >&2; fi
+}
+
+for c in "" fit show predict validate; do
+    expect 0 "$cli" $c --help
+    has "$tmp/out" "usage: edgevirt-model"
+done
+expect 2 "$cli"
+expect 2 "$cli" frobnicate
+has "$tmp/err" "unknown command"
+expect 2 "$cli" predict --size 64
+has "$tmp/err" "--op"
+expect 2 "$cli" predict --op PUT --size 64
+has "$tmp/err" "GET or SET"
+expect 2 "$cli" predict --op GET --size -3
+expect 2 "$cli" predict --op GET --size 64 --mtu 10
+expect 2 "$cli" predict --op GET --size 64 --json --csv
+expect 2 "$cli" predict --op GET --size 64 --bogus
+expect 2 "$cli" predict --op GET --size 64 --platform xen
+expect 2 "$cli" fit "$data/paper/runs.jsonl"
+has "$tmp/err" "-o"
+expect 2 "$cli" validate
+
+# predict: table, JSON shape, CSV
+expect 0 "$cli" predict --op GET --size 64
+for p in firecracker kata unikraft-vhost unikraft-virtio linuxvm; do has "$tmp/out" "$p"; done
+expect 0 "$cli" predict --op SET --size 4096 --json
+has "$tmp/out" '{"predictions":[{"platform":"'
+for k in '"op":"SET"' '"size":4096' '"rps":' '"rps_lo":' '"rps_hi":' '"cpu":{"user":' \
+         '"system":' '"softirq":' '"guest":' '"bottleneck":"'; do has "$tmp/out" "$k"; done
+n=$(grep -o '"platform":' "$tmp/out" | wc -l)
+[ "$n" = 5 ] && ok || bad "predict --json has $n entries, want 5"
+expect 0 "$cli" predict --op GET --size 16384 --csv --mtu 9000 --link-rate 1e10 --clients 8
+has "$tmp/out" "platform,op,size_bytes,mtu_bytes"
+n=$(wc -l <"$tmp/out")
+[ "$n" = 6 ] && ok || bad "predict --csv has $n lines, want 6"
+expect 0 "$cli" show
+has "$tmp/out" "paper-reconstructed"
+expect 0 "$cli" show --json
+has "$tmp/out" '"edgevirt.model/1"'
+
+# malformed model file: exit 2, message names the file and the field
+"$cli" show --json | sed 's/"rtt_s"/"rtt_ms"/' >"$tmp/bad-model.json"
+expect 2 "$cli" predict --model "$tmp/bad-model.json" --op GET --size 64
+has "$tmp/err" "bad-model.json"
+has "$tmp/err" "client.rtt_ms"
+"$cli" show --json | sed '0,/"guest_pkt_bytes":[[:space:]]*[0-9]*/s//"guest_pkt_bytes": -5/' >"$tmp/bad2.json"
+expect 2 "$cli" validate "$tmp/bad2.json"
+has "$tmp/err" "platforms[0].inputs.guest_pkt_bytes"
+printf '{"schema":"edgevirt.model/1",' >"$tmp/cut.json"
+expect 2 "$cli" show "$tmp/cut.json"
+has "$tmp/err" "cut.json"
+expect 2 "$cli" show "$tmp/none.json"
+
+# malformed run records: exit 2, file:line: field
+head -n 2 "$data/paper/runs.jsonl" >"$tmp/runs.jsonl"
+sed -n 3p "$data/paper/runs.jsonl" | sed 's/"value_size":[0-9]*/"value_size":"big"/' >>"$tmp/runs.jsonl"
+expect 2 "$cli" validate "$tmp/runs.jsonl"
+has "$tmp/err" "runs.jsonl:3"
+has "$tmp/err" "value_size"
+expect 2 "$cli" fit "$tmp/runs.jsonl" -o "$tmp/m.json"
+has "$tmp/err" "runs.jsonl:3"
+[ ! -e "$tmp/m.json" ] && ok || bad "fit wrote a model from bad input"
+
+# every run record file and model file under data/ loads
+for f in $(find "$data" -name '*.jsonl' -o -name '*.json' | sort); do
+    case $f in
+    *.jsonl) grep -q '"edgevirt.run/1"' "$f" || continue ;;
+    *) grep -q '"edgevirt.model/1"' "$f" || continue ;;
+    esac
+    expect 0 "$cli" validate "$f"
+done
+
+# fit reproduces the embedded model (parameters within 1e-9 relative)
+(cd "$data/.." && "$cli" fit data/paper/runs.jsonl -o "$tmp/paper.json" --name paper-reconstructed) \
+    >"$tmp/fit.out" 2>&1 && ok || { bad "fit data/paper/runs.jsonl"; cat "$tmp/fit.out" >&2; }
+has "$tmp/fit.out" "residuals"
+has "$tmp/fit.out" "+-"
+if [ -n "$compare" ]; then
+    expect 0 "$compare" --compare "$tmp/paper.json"
+fi
+has "$tmp/paper.json" '"data/paper/runs.jsonl"'
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
