@@ -654,6 +654,8 @@ int ev_advisor_run(ev_advice **out, const ev_model *m, int model_is_default,
         q->cpu_total = dsum(q->cpu);
         q->host_cpu = q->cpu[EV_CPU_USER] + q->cpu[EV_CPU_SYSTEM] + q->cpu[EV_CPU_SOFTIRQ];
         q->app_cpu = 100.0 - q->cpu_total;
+        if (fabs(q->app_cpu) < 1e-9)
+            q->app_cpu = 0; /* a saturated core: no "-0.0" from rounding */
         q->guest_share = q->demand_us_total > 0 ? 100.0 * q->demand_us[EV_CPU_GUEST] /
                                                       q->demand_us_total : 0;
         q->score = metric(&pr, p);
