@@ -312,6 +312,8 @@ int main(int argc, char **argv)
         goto fail;
     if ((rc = ev_advisor_run(&a, m, c.model == NULL, &c.prof, &c.aopt, &err)))
         goto fail;
+    if (c.model)
+        snprintf(a->model_file, sizeof a->model_file, "%s", c.model);
     rc = c.json ? ev_advisor_write_json(&text, a)
        : c.csv  ? ev_advisor_write_csv(&text, a)
                 : ev_advisor_write_text(&text, a);

@@ -176,8 +176,9 @@ int ev_advisor_write_text(char **out, const ev_advice *a)
 
     cloc_enter(&l);
     put(&b, "edgevirt-advisor: profile \"%s\" (%s)\n", p->name, p->source);
-    put(&b, "model:     %s (%s%s)\n", a->model_name,
+    put(&b, "model:     %s (%s%s%s%s)\n", a->model_name,
         a->model_is_default ? "the embedded default; " : "",
+        a->model_file[0] ? a->model_file : "", a->model_file[0] ? "; " : "",
         a->model_reconstructed ? "reconstructed from the paper's published ratios, not measured"
                                : "fitted to measured runs");
     describe_profile(&b, p);
@@ -269,6 +270,7 @@ int ev_advisor_write_json(char **out, const ev_advice *a)
     rc = rc ? rc : ev_json_add_obj(root, "model", &o);
     rc = rc ? rc : ev_json_add_str(o, "name", a->model_name);
     rc = rc ? rc : ev_json_add_bool(o, "embedded_default", a->model_is_default);
+    rc = rc ? rc : ev_json_add_opt_str(o, "file", a->model_file);
     rc = rc ? rc : ev_json_add_str(o, "source", a->model_reconstructed ? "reconstructed" : "measured");
     rc = rc ? rc : ev_json_add_obj(root, "profile", &o);
     rc = rc ? rc : ev_json_add_str(o, "name", p->name);
