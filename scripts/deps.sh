@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
 libgsl-dev libhiredis-dev libcurl4-openssl-dev libcjson-dev libcmocka-dev
-gnuplot-nox redis-server redis-tools sysstat iproute2 ethtool procps
+gnuplot-nox redis-server redis-tools jq sysstat iproute2 ethtool procps
 qemu-system-x86 busybox-static linux-image-cloud-amd64 cpio kmod chromium"
 missing=""
 for p in $PKGS; do
