@@ -210,9 +210,11 @@ int ev_advisor_write_text(char **out, const ev_advice *a)
         put(&b, "\n");
     }
     put(&b, "\nrps: capacity at saturation (the model's mean; interval and P(best) from the draws).\n"
-        "CPU columns: percent of one core at %s, by mpstat category; app-CPU = 100 - CPU%%\n"
-        "(left to an application sharing the core); in-VM = guest / CPU%% (share run inside the "
-        "microVM).\n", open ? "the offered rate" : "each platform's own capacity");
+        "CPU columns: percent of one core by mpstat category, at %s;\n"
+        "app-CPU = 100 - CPU%% (left to an application sharing the core); in-VM = guest / CPU%%\n"
+        "(the share that runs inside the microVM).\n",
+        open ? "the offered rate\n(at its capacity for a platform that cannot carry the rate)"
+             : "each platform's own capacity");
     if (open)
         put(&b, "Latency: simulated single-core FIFO server, %llu requests per platform, %s "
             "arrivals\n(server time only: queueing + service, no network RTT).\n",
@@ -228,6 +230,9 @@ int ev_advisor_write_text(char **out, const ev_advice *a)
             put(&b, "  %-16s %s - %s\n", a->plat[a->wins[i].plat].id,
                 human_bytes(h1, sizeof h1, a->wins[i].from),
                 human_bytes(h2, sizeof h2, a->wins[i].to));
+        if (a->nwins == 0)
+            put(&b, "  no platform carries the offered rate at any single size from 16 B to "
+                "256 KiB\n");
         if (a->nwins && a->wins[a->nwins - 1].to < a->grid[EV_ADV_NGRID - 1] * 0.999)
             put(&b, "  %-16s %s - %s (no platform carries the offered rate)\n", "(none)",
                 human_bytes(h1, sizeof h1, a->wins[a->nwins - 1].to),
