@@ -275,6 +275,23 @@ int main(int argc, char **argv)
             EV_CHECK(strstr(a->plat[0].why_not, "min_rps") != NULL);
             ev_advice_free(a);
         }
+        /* an offered rate above every capacity: nobody feasible, and each platform's CPU is
+         * shown at its capacity (a saturated core), not at the impossible rate */
+        p.min_rps = 0;
+        p.mode = EV_LOAD_OFFERED;
+        p.rate_rps = 1e6;
+        EV_CHECK(ev_advisor_run(&a, m, 1, &p, &o, &err) == EV_OK);
+        if (a) {
+            EV_CHECK(!a->have_best);
+            for (i = 0; i < a->n; i++) {
+                EV_CHECK(!a->plat[i].feasible && !a->plat[i].des_done);
+                EV_CHECK(a->plat[i].op_rate == a->plat[i].rps);
+                EV_CHECK(a->plat[i].cpu_total <= 100.0 + 1e-6);
+                EV_CHECK(i == 0 || a->plat[i - 1].rps >= a->plat[i].rps);
+            }
+            ev_advice_free(a);
+        }
+        p.mode = EV_LOAD_SATURATION;
         /* an unknown platform is an error naming it */
         p.min_rps = 0;
         p.nplatforms = 1;
