@@ -32,6 +32,7 @@ expect 2 "prefix 'Bad'" "$TB" up --prefix Bad
 expect 2 "gateway cpu 4000: this host has CPUs" "$TB" up --gateway-cpu 4000 --prefix evcli
 expect 2 "--gateway-quota 'x'" "$TB" up --gateway-quota x
 expect 2 "unexpected argument 'extra'" "$TB" up extra
+expect 2 "must be an absolute path" "$TB" status --run-dir relative/dir
 expect 2 "--port is required" "$TB" start-platform relay
 expect 2 "platform 'vhost'" "$TB" start-platform vhost --port 6390
 expect 2 "give --port P or --all" "$TB" stop-platform

@@ -59,5 +59,11 @@ check "up over a lone leftover namespace" "$TB" up --prefix $P --run-dir "$RUN" 
 check "and it works" sh -c "'$TB' status --prefix $P --run-dir '$RUN' | grep -q '\"up\":	true'"
 check "down" "$TB" down --prefix $P --run-dir "$RUN"
 check "down twice" "$TB" down --prefix $P --run-dir "$RUN"
+# Three `up` at once: serialized by the lock, one testbed.
+for i in 1 2 3; do "$TB" up --prefix $P --run-dir "$RUN" --link-rate none 2>/dev/null & done
+wait
+check "parallel up: one veth end" test "$(ip -n ${P}client -o link show type veth | wc -l)" -eq 1
+check "parallel up: up" sh -c "'$TB' status --prefix $P --run-dir '$RUN' | grep -q '\"up\":	true'"
+check "down after parallel up" "$TB" down --prefix $P --run-dir "$RUN"
 check "nothing left" sh -c "! ip netns list | grep -q '^$P' && [ ! -e '$RUN/$P' ]"
 finish

@@ -51,7 +51,7 @@ int ev_testbed_exec_prepare(const ev_testbed_spawn *sp, ev_error *err)
     if (sp->cpu >= 0) {
         cpu_set_t set;
         CPU_ZERO(&set);
-        CPU_SET(sp->cpu, &set);
+        CPU_SET((size_t)sp->cpu, &set);
         if (sched_setaffinity(0, sizeof set, &set) < 0)
             return ev_error_sys(err, EV_ESYS, errno, "pin to CPU %d", sp->cpu);
     }

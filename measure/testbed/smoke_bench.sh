@@ -7,6 +7,8 @@
 #
 # Usage: smoke_bench.sh BUILD_DIR OUT.csv [REPEATS] [QUOTA_CORES]
 #   QUOTA_CORES: e.g. 0.3 runs the gateway at 30 % of one core (0 = none, the default).
+#   PLATFORMS (environment): paths to compare, default "direct relay swseg"; the first is the
+#   reference of the ratios printed at the end (e.g. PLATFORMS="direct relay swseg relay+swseg").
 # Writes one CSV line per run (appended as measured):
 #   rep,quota_cores,mtu,platform,size_bytes,test,rps,p50_ms,p99_ms,cpu0_busy_pct,cpu1_busy_pct,
 #   cpu0_softirq_pct,cpu1_softirq_pct,redis_cpu_pct,relay_cpu_pct,duration_s
@@ -15,6 +17,7 @@ set -u
 B=${1:?build dir}; OUT=${2:?output csv}; REPEATS=${3:-3}; QUOTA=${4:-0}
 TB="$B/measure/testbed/edgevirt-testbed"
 P=evbench
+PLATFORMS=${PLATFORMS:-direct relay swseg}
 RUN=$(mktemp -d)
 trap '"$TB" down --prefix $P --run-dir "$RUN" >/dev/null 2>&1; rm -rf "$RUN"' EXIT INT TERM
 [ -s "$OUT" ] || echo "rep,quota_cores,mtu,platform,size_bytes,test,rps,p50_ms,p99_ms,cpu0_busy_pct,cpu1_busy_pct,cpu0_softirq_pct,cpu1_softirq_pct,redis_cpu_pct,relay_cpu_pct,duration_s" >"$OUT"
@@ -57,11 +60,8 @@ for rep in $(seq 1 "$REPEATS"); do
     for mtu in 1500 576; do
         "$TB" up --prefix $P --run-dir "$RUN" --mtu $mtu --link-rate none --offload on \
             --gateway-cpu 1 --client-cpu 0 --gateway-quota "$QUOTA" 2>/dev/null || exit 1
-        case $((rep % 3)) in
-            1) order="direct relay swseg" ;;
-            2) order="relay swseg direct" ;;
-            *) order="swseg direct relay" ;;
-        esac
+        # rotate the order of the paths every repeat (interleaving against drift)
+        order=$(echo $PLATFORMS | awk -v k="$rep" '{ for (i = 0; i < NF; i++) printf "%s ", $(((i + k - 1) % NF) + 1) }')
         for plat in $order; do
             j=$("$TB" start-platform $plat --port 6379 --prefix $P --run-dir "$RUN") || exit 1
             RPID=$(json_int redis_pid "$j"); LPID=$(json_int relay_pid "$j"); LPID=${LPID:-0}
@@ -75,3 +75,25 @@ for rep in $(seq 1 "$REPEATS"); do
         done
     done
 done
+
+# Summary: median RPS per point and each path's ratio to the first path (same block only).
+REF=$(echo $PLATFORMS | awk '{print $1}')
+echo
+echo "median rps over $REPEATS repeats (quota $QUOTA cores); ratio = path / $REF"
+awk -F, -v ref="$REF" -v q="$QUOTA" '
+    NR > 1 && $2 == q { k = $3 "," $5 "," $6 "," $4; v[k] = v[k] " " $7; pts[$3 "," $5 "," $6] = 1; plats[$4] = 1 }
+    function median(s,   a, n, i, j, t) {
+        n = split(s, a, " ")
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    END {
+        for (pt in pts) {
+            r = median(v[pt "," ref])
+            line = sprintf("mtu,size,op=%s  %s %.0f", pt, ref, r)
+            for (p in plats) if (p != ref && (pt "," p) in v) {
+                m = median(v[pt "," p]); line = line sprintf("  %s %.0f (ratio %.2f)", p, m, r > 0 ? m / r : 0)
+            }
+            print line
+        }
+    }' "$OUT" | sort

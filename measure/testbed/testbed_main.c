@@ -2,6 +2,7 @@
  * start emulated platform paths on it (docs/testbed.md). */
 #include "ev_testbed.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -10,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
+#include "ev_fs.h"
 
 static void usage(FILE *f)
 {
@@ -89,6 +93,29 @@ static void default_relay(char *buf, size_t len)
         if (access(cand, X_OK) == 0 && strlen(cand) < len)
             snprintf(buf, len, "%s", cand);
     }
+}
+
+/* Serialize commands that change one testbed (up, down, start/stop-platform): an flock on
+ * RUN_DIR/PREFIX.lock, outside the state folder that `down` removes. The lock file stays.
+ * RETURNS the fd (kept open until exit) or -1 with detail in err. */
+static int lock_testbed(const ev_testbed_options *o, ev_error *err)
+{
+    char path[300];
+    int fd;
+    if (ev_fs_mkdirs(o->run_dir, err) != EV_OK)
+        return -1;
+    snprintf(path, sizeof path, "%s/%s.lock", o->run_dir, o->prefix);
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        ev_error_sys(err, EV_ESYS, errno, "open %s", path);
+        return -1;
+    }
+    if (flock(fd, LOCK_EX) < 0) {
+        ev_error_sys(err, EV_ESYS, errno, "lock %s", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 int main(int argc, char **argv)
@@ -211,6 +238,12 @@ int main(int argc, char **argv)
     }
     if ((rc = ev_testbed_parse_prefix(c.o.prefix, &err)) != EV_OK)
         return fail(rc, &err);
+    if (c.o.run_dir[0] != '/')
+        return fail(ev_error_set(&err, EV_EINVAL, "--run-dir '%s': must be an absolute path",
+                                 c.o.run_dir), &err);
+    if ((!strcmp(cmd, "up") || !strcmp(cmd, "down") || !strcmp(cmd, "start-platform") ||
+         !strcmp(cmd, "stop-platform")) && geteuid() == 0 && lock_testbed(&c.o, &err) < 0)
+        return fail(EV_ESYS, &err);
 
     if (!strcmp(cmd, "up")) {
         if (optind < argc)
