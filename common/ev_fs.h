@@ -18,7 +18,10 @@ int ev_fs_append_durable(const char *path, const char *buf, size_t len, ev_error
 int ev_fs_write_atomic(const char *path, const char *buf, size_t len, ev_error *err);
 
 /* Read a whole file into a NUL-terminated malloc'ed buffer (*out, caller frees with free()).
- * *len_out (may be NULL) gets the length. RETURNS EV_OK, EV_ENOENT or EV_EIO. */
+ * *len_out (may be NULL) gets the length. Reads at most EV_FS_READ_MAX bytes: a longer input
+ * (or a device that never ends, /dev/zero, /dev/full) is refused with EV_ERANGE.
+ * RETURNS EV_OK, EV_ENOENT, EV_EIO, EV_ERANGE or EV_ENOMEM. */
+#define EV_FS_READ_MAX (256 * 1024 * 1024)
 int ev_fs_read_all(char **out, size_t *len_out, const char *path, ev_error *err);
 
 /* mkdir -p. RETURNS EV_OK or EV_EIO. */
