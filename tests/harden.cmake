@@ -33,3 +33,17 @@ if(EV_SANITIZE)
   endfunction()
   cmake_language(DEFER CALL ev_harden_sanitizer_env)
 endif()
+
+# GCC's -fsanitize=undefined leaves out float-cast-overflow (a double converted to an integer
+# type that cannot hold it: undefined behaviour, the first bug fuzz_spec found). The sanitizer
+# build adds it to the project's libraries here, so the replay tests (and every other test)
+# catch it under GCC too.
+if(EV_SANITIZE)
+  foreach(lib ev_common ev_formats ev_sys edgevirt-model ev_advisor ev_advisor_core ev_load
+              ev_drivers ev_testbed ev_runner ev_plots)
+    if(TARGET ${lib})
+      target_compile_options(${lib} PRIVATE -fsanitize=float-cast-overflow
+                                             -fno-sanitize-recover=float-cast-overflow)
+    endif()
+  endforeach()
+endif()
