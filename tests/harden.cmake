@@ -47,3 +47,26 @@ if(EV_SANITIZE)
     endif()
   endforeach()
 endif()
+
+# Fault tests (docs/bad-input.md, "Faults"). What the owners already test is not repeated:
+# load_redis (Redis killed mid-load, connection refused), runner_faults (never ready,
+# Firecracker 400, crash mid-point), runner_resume (SIGTERM, SIGKILL, cut-off last record),
+# driver_firecracker (400 fault_message, never ready).
+if(TARGET edgevirt-measure AND TARGET edgevirt-load)
+  add_test(NAME fault_runner_sigint COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/fault_runner_sigint.sh
+    $<TARGET_FILE:edgevirt-measure> $<TARGET_FILE:edgevirt-load>)
+  set_tests_properties(fault_runner_sigint PROPERTIES LABELS "unit;redis" SKIP_RETURN_CODE 77
+    TIMEOUT 180)
+endif()
+if(TARGET edgevirt-measure AND TARGET edgevirt-load)
+  # results file unwritable: size limit mid-record (any user); disk full and read-only (root)
+  add_test(NAME fault_results_write COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/fault_results_write.sh
+    $<TARGET_FILE:edgevirt-measure> $<TARGET_FILE:edgevirt-load>)
+  set_tests_properties(fault_results_write PROPERTIES LABELS "unit;redis" SKIP_RETURN_CODE 77
+    TIMEOUT 180)
+  add_test(NAME fault_results_write_root COMMAND sh
+    ${CMAKE_CURRENT_SOURCE_DIR}/fault_results_write.sh --root
+    $<TARGET_FILE:edgevirt-measure> $<TARGET_FILE:edgevirt-load>)
+  set_tests_properties(fault_results_write_root PROPERTIES LABELS "root;redis"
+    SKIP_RETURN_CODE 77 TIMEOUT 180)
+endif()
