@@ -70,3 +70,11 @@ if(TARGET edgevirt-measure AND TARGET edgevirt-load)
   set_tests_properties(fault_results_write_root PROPERTIES LABELS "root;redis"
     SKIP_RETURN_CODE 77 TIMEOUT 180)
 endif()
+# stdout on /dev/full (writes fail with ENOSPC): every tool exits 1 with a message
+if(TARGET edgevirt-measure AND TARGET edgevirt-load AND TARGET edgevirt-advisor
+   AND TARGET edgevirt-report AND TARGET edgevirt-model-cli AND TARGET edgevirt-sample)
+  add_test(NAME fault_stdout_full COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/fault_stdout_full.sh
+    ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
+  set_tests_properties(fault_stdout_full PROPERTIES LABELS "unit;redis" SKIP_RETURN_CODE 77
+    TIMEOUT 120)
+endif()
