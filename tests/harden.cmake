@@ -78,3 +78,11 @@ if(TARGET edgevirt-measure AND TARGET edgevirt-load AND TARGET edgevirt-advisor
   set_tests_properties(fault_stdout_full PROPERTIES LABELS "unit;redis" SKIP_RETURN_CODE 77
     TIMEOUT 120)
 endif()
+# every kind of bad input, per tool and format: expected exit status and a message naming the
+# file or option (the tables of docs/bad-input.md come from its --markdown output)
+if(TARGET edgevirt-measure AND TARGET edgevirt-load AND TARGET edgevirt-advisor
+   AND TARGET edgevirt-report AND TARGET edgevirt-model-cli AND TARGET edgevirt-sample)
+  add_test(NAME harden_bad_input COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/test_harden_badinput.sh
+    ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
+  set_tests_properties(harden_bad_input PROPERTIES LABELS "unit" TIMEOUT 120)
+endif()
