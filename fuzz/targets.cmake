@@ -6,7 +6,7 @@
 set(EV_FUZZ_DIR "${CMAKE_SOURCE_DIR}/fuzz")
 
 set(EV_FUZZ_ALL_TARGETS record json procstat netdev model profile loadopts driver_settings
-    testbed spec fc_reply)
+    testbed spec fc_reply load_output)
 
 set(EV_FUZZ_LIBS_record ev_formats)
 set(EV_FUZZ_SEEDS_record tests/fixtures/records tests/fixtures/data_ok data/paper/runs.jsonl)
@@ -31,6 +31,8 @@ set(EV_FUZZ_LIBS_spec ev_runner)
 set(EV_FUZZ_SEEDS_spec data/specs tests/fixtures/specs)
 set(EV_FUZZ_LIBS_fc_reply ev_drivers)
 set(EV_FUZZ_SEEDS_fc_reply)
+set(EV_FUZZ_LIBS_load_output ev_runner)
+set(EV_FUZZ_SEEDS_load_output)
 
 # EV_FUZZ_TARGETS: the targets whose libraries exist; EV_FUZZ_SEED_PATHS_<t>: absolute seed paths
 set(EV_FUZZ_TARGETS "")

@@ -3,8 +3,8 @@
 # each for a bounded time, two at a time. Usage:
 #   scripts/fuzz.sh [TARGET...]          (default: every target the tree has)
 # Environment:
-#   EV_FUZZ_TIME   seconds per target (default: 4 minutes of fuzzing in total over 2 lanes,
-#                  at least 20 s and at most 60 s per target)
+#   EV_FUZZ_TIME   seconds per target (default: 4 minutes of fuzzing in all, the targets run
+#                  EV_FUZZ_JOBS at a time; at least 20 s and at most 60 s per target)
 #   EV_FUZZ_JOBS   targets run at the same time (default 2)
 # Each target starts from its seeds (fuzz/targets.cmake: data/, tests/fixtures/, fuzz/seeds/,
 # fuzz/regressions/) copied into build-fuzz/corpus/<t>/ (new inputs stay there, not in the
@@ -43,7 +43,8 @@ for t in $targets; do n=$((n + 1)); done
 if [ -n "${EV_FUZZ_TIME:-}" ]; then
     T="$EV_FUZZ_TIME"
 else
-    T=$((240 * JOBS / n))
+    rounds=$(( (n + JOBS - 1) / JOBS ))
+    T=$((240 / rounds))
     [ "$T" -gt 60 ] && T=60
     [ "$T" -lt 20 ] && T=20
 fi
