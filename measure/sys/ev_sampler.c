@@ -62,8 +62,14 @@ static int snap_alloc(snap *s, const ev_sampler *sm)
 
 static void warn(ev_sampler *sm, const ev_error *e)
 {
-    if (!sm->warning[0])
-        snprintf(sm->warning, sizeof sm->warning, "%s", e->msg);
+    /* truncation is fine here: the first problem's gist is kept (memcpy, so that gcc's
+     * -Wformat-truncation at -O0 does not fail the Debug build) */
+    size_t n;
+    if (sm->warning[0])
+        return;
+    n = strnlen(e->msg, sizeof sm->warning - 1);
+    memcpy(sm->warning, e->msg, n);
+    sm->warning[n] = 0;
 }
 
 /* Take a snapshot. CPU must be readable; PIDs and interfaces that fail are marked not ok.
