@@ -24,25 +24,10 @@
 #include "ev_time.h"
 #include "ev_fs.h"
 #include "ev_test.h"
+#include "ev_test_net.h"
 
 static const char *g_fake;
 static char g_log[256];
-
-static int free_port(void)
-{
-    struct sockaddr_in a;
-    socklen_t l = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &l) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
 
 /* a driver on the fake; extra is more JSON array elements for extra_args, fields more fields */
 static ev_driver *make(int port, const char *extra, const char *fields)
@@ -169,7 +154,7 @@ int main(int argc, char **argv)
     ev_error err = EV_ERROR_INIT;
     ev_driver *d;
     ev_driver_pids pids;
-    int port = free_port(), rc;
+    int port = ev_test_free_port(), rc;
     char *log;
     pid_t vmm;
 

@@ -15,22 +15,7 @@
 
 #include "ev_driver.h"
 #include "ev_test.h"
-
-static int free_port(void)
-{
-    struct sockaddr_in a;
-    socklen_t l = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &l) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
+#include "ev_test_net.h"
 
 static ev_driver *make(const char *json)
 {
@@ -61,7 +46,7 @@ int main(void)
     ev_error err = EV_ERROR_INIT;
     ev_driver *d;
     ev_driver_pids pids;
-    int port = free_port(), rc;
+    int port = ev_test_free_port(), rc;
     pid_t pid;
 
     if (access("/usr/bin/redis-server", X_OK) != 0) {

@@ -297,17 +297,9 @@ static int fc_start(ev_driver *d, ev_error *err)
 
 static int fc_after_ready(ev_driver *d, ev_error *err)
 {
-    pid_t tids[EV_DRIVER_MAX_TIDS];
-    int n, i, rc;
-    if (!d->n_pin)
-        return EV_OK;
     /* the VMM was pinned before exec, so its threads inherited the mask; pin the vCPU
      * threads explicitly anyway, as Firecracker's jailer docs advise */
-    n = ev_drv_find_threads(d->pid, "fc_vcpu", tids, EV_DRIVER_MAX_TIDS);
-    for (i = 0; i < n; i++)
-        if ((rc = ev_drv_pin(tids[i], d->pin, d->n_pin, err)) != EV_OK)
-            return rc;
-    return EV_OK;
+    return ev_drv_pin_threads(d, "fc_vcpu", err);
 }
 
 static int fc_pids(ev_driver *d, ev_driver_pids *out, ev_error *err)
