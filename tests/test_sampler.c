@@ -68,6 +68,14 @@ static void unit(void)
     o.ifaces = ifs; o.nifaces = 2;
     o.interval_s = 0.02;
 
+    /* a CPU the tree does not list is refused at start, naming it */
+    {
+        const int bad[] = { 0, 7 };
+        o.cpus = bad;
+        EV_CHECK(ev_sampler_start(&s, &o, &err) == EV_ENOENT && s == NULL);
+        EV_CHECK_MSG(strstr(err.msg, "cpu 7") != NULL, "%s", err.msg);
+        o.cpus = cpus;
+    }
     rc = ev_sampler_start(&s, &o, &err);
     EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
     usleep(60000);

@@ -310,6 +310,14 @@ int ev_sampler_start(ev_sampler **out, const ev_sampler_options *opts, ev_error 
         ev_sampler_free(s);
         return rc;
     }
+    /* a CPU that is not there would silently add nothing to the set's percentages */
+    for (i = 0; i < opts->ncpus; i++)
+        if (!s->first.cpu->online[opts->cpus[i]]) {
+            rc = ev_error_set(err, EV_ENOENT, "sampler: cpu %d is not in /proc/stat (%d CPUs "
+                                              "listed)", opts->cpus[i], s->first.cpu->ncpu);
+            ev_sampler_free(s);
+            return rc;
+        }
     s->prev = s->first; /* shared until the thread's first snapshot */
     if (s->o.interval_s > 0) {
         if (pthread_create(&s->th, NULL, series_thread, s) != 0) {

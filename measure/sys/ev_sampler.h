@@ -78,8 +78,8 @@ typedef struct ev_sampler_result {
 
 /* Take the first snapshot (CPU, every PID, every interface) and start the series thread.
  * Every PID and interface must be readable now.
- * RETURNS EV_OK (*out owns the sampler), EV_EINVAL (bad options), EV_ENOENT (PID or interface
- * missing), EV_EIO, EV_ENOMEM, EV_ESYS (thread). */
+ * RETURNS EV_OK (*out owns the sampler), EV_EINVAL (bad options), EV_ENOENT (PID, interface
+ * or CPU missing), EV_EIO, EV_ENOMEM, EV_ESYS (thread). */
 int ev_sampler_start(ev_sampler **out, const ev_sampler_options *opts, ev_error *err);
 
 /* Take the last snapshot, stop the series thread (the last, partial interval becomes the last
