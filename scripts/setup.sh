@@ -5,7 +5,8 @@ set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
 sh scripts/build.sh
+B="${EV_BUILD_DIR:-build}"
 echo
 echo "== edgevirt-model predict: the embedded (paper, reconstructed) calibration, 64 B and 16 KB GET =="
-./build/model/edgevirt-model predict --op GET --size 64
-./build/model/edgevirt-model predict --op GET --size 16384
+"$B/model/edgevirt-model" predict --op GET --size 64
+"$B/model/edgevirt-model" predict --op GET --size 16384
