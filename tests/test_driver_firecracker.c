@@ -252,7 +252,8 @@ int main(int argc, char **argv)
     /* 5. never ready: configured and started, but Redis never answers -> timeout */
     d = make(port, "\"--never-ready\"", NULL);
     if (d) {
-        EV_CHECK(ev_driver_start(d, &err) == EV_OK);
+        rc = ev_driver_start(d, &err);
+        EV_CHECK_MSG(rc == EV_OK, "start: %s", err.msg);
         rc = ev_driver_ready(d, 1.0, &err);
         EV_CHECK_MSG(rc == EV_ETIMEOUT && strstr(err.msg, "did not answer PING within 1 s"),
                      "rc %d: %s", rc, err.msg);
@@ -284,6 +285,18 @@ int main(int argc, char **argv)
         EV_CHECK_MSG(rc == EV_ECHILD && strstr(err.msg, "exited with status 71 while running"),
                      "rc %d: %s", rc, err.msg);
         EV_CHECK(ev_driver_ready(d, 0.5, &err) == EV_ECHILD);
+        ev_driver_free(d);
+    }
+    /* 8. the socket file exists before the VMM listens: start waits until it accepts
+     * (a PUT sent in that window used to be refused: "couldn't connect") */
+    unlink(g_log);
+    d = make(port, "\"--listen-delay\", \"0.3\"", NULL);
+    if (d) {
+        rc = ev_driver_start(d, &err);
+        EV_CHECK_MSG(rc == EV_OK, "start: %s", err.msg);
+        log = read_log();
+        EV_CHECK_MSG(strstr(log, "PUT /actions 204") != NULL, "fake's request log:\n%s", log);
+        free(log);
         ev_driver_free(d);
     }
     unlink(g_log);
