@@ -78,9 +78,19 @@ static void unit(void)
     }
     rc = ev_sampler_start(&s, &o, &err);
     EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
-    usleep(60000);
-    EV_CHECK(swap_link(root, EV_FIXTURES "/proc2") == 0);
-    usleep(60000);
+    if (rc != EV_OK)
+        return;
+    /* wait for the series thread's points (bounded) rather than for a fixed time: a loaded
+     * machine (sanitizers, other tests) may not run it within a given sleep */
+    {
+        double until = ev_time_now_s() + 20;
+        while (ev_sampler_points(s) < 1 && ev_time_now_s() < until)
+            usleep(10000);
+        EV_CHECK(swap_link(root, EV_FIXTURES "/proc2") == 0);
+        while (ev_sampler_points(s) < 2 && ev_time_now_s() < until)
+            usleep(10000);
+        usleep(110000); /* so the window is > 0.1 s even when the thread was quick */
+    }
     rc = ev_sampler_stop(s, &r, &err);
     EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
     if (rc != EV_OK)

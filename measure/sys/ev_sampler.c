@@ -405,6 +405,17 @@ int ev_sampler_stop(ev_sampler *s, ev_sampler_result *out, ev_error *err)
     return EV_OK;
 }
 
+size_t ev_sampler_points(ev_sampler *s)
+{
+    size_t n;
+    if (!s)
+        return 0;
+    pthread_mutex_lock(&s->m);
+    n = s->nseries;
+    pthread_mutex_unlock(&s->m);
+    return n;
+}
+
 int ev_sample_during(ev_sampler_result *out, const ev_sampler_options *opts,
                      int (*fn)(void *payload), int *fn_rc, void *payload, ev_error *err)
 {

@@ -91,6 +91,10 @@ int ev_sampler_stop(ev_sampler *s, ev_sampler_result *out, ev_error *err);
 /* Stop without a result; NULL-safe. */
 void ev_sampler_free(ev_sampler *s);
 
+/* How many series points the running sampler has recorded so far (for progress output, and
+ * for tests that must wait for the series thread instead of guessing a sleep). */
+size_t ev_sampler_points(ev_sampler *s);
+
 /* Callback form: start, run fn(payload), stop. fn's return value goes to *fn_rc (may be
  * NULL); the result is filled even when fn fails. RETURNS the sampler's status. */
 int ev_sample_during(ev_sampler_result *out, const ev_sampler_options *opts,
