@@ -112,8 +112,9 @@ int ev_fs_read_all(char **out, size_t *len_out, const char *path, ev_error *err)
     char *buf = NULL;
     size_t cap = 0, len = 0;
     *out = NULL;
-    if (!f)
-        return ev_error_sys(err, errno == ENOENT ? EV_ENOENT : EV_EIO, errno, "%s", path);
+    if (!f) /* ESRCH: a /proc/PID file of a process that has just gone */
+        return ev_error_sys(err, (errno == ENOENT || errno == ESRCH) ? EV_ENOENT : EV_EIO, errno,
+                            "%s", path);
     for (;;) {
         size_t n;
         if (cap - len < 4096) {
@@ -138,7 +139,8 @@ int ev_fs_read_all(char **out, size_t *len_out, const char *path, ev_error *err)
         fclose(f);
         /* a directory named where a file is expected is bad input (exit 2), not an I/O
          * failure */
-        return ev_error_sys(err, e == EISDIR ? EV_EINVAL : EV_EIO, e, "%s: cannot read", path);
+        return ev_error_sys(err, e == EISDIR ? EV_EINVAL : e == ESRCH ? EV_ENOENT : EV_EIO, e,
+                            "%s: cannot read", path);
     }
     fclose(f);
     buf[len] = '\0';

@@ -19,8 +19,9 @@ int ev_fs_append_durable(const char *path, const char *buf, size_t len, ev_error
 int ev_fs_write_atomic(const char *path, const char *buf, size_t len, ev_error *err);
 
 /* Read a whole file into a NUL-terminated malloc'ed buffer (*out, caller frees with free()).
- * *len_out (may be NULL) gets the length. RETURNS EV_OK, EV_ENOENT, EV_EINVAL (path is a
- * directory) or EV_EIO. */
+ * *len_out (may be NULL) gets the length. Also used for /proc and /sys files (read to EOF,
+ * their size is not known in advance). RETURNS EV_OK, EV_ENOENT (missing, or a /proc/PID file
+ * of a process that has gone: ESRCH), EV_EINVAL (path is a directory) or EV_EIO. */
 int ev_fs_read_all(char **out, size_t *len_out, const char *path, ev_error *err);
 
 /* mkdir -p. RETURNS EV_OK or EV_EIO. */
