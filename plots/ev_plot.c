@@ -24,6 +24,7 @@ typedef struct series {
     ev_plot_style style;
     double *x, *y, *lo, *hi;
     size_t n;
+    long rgb; /* -1: the cycle's colour for the series' index */
 } series;
 
 typedef struct marker {
@@ -234,6 +235,7 @@ static int push_series(ev_plot *p, const char *name, ev_plot_style style, const 
     memset(s, 0, sizeof *s);
     s->name = dupstr(name ? name : "");
     s->style = style;
+    s->rgb = -1;
     s->n = n;
     s->x = dupd(x, n);
     s->y = dupd(y, n);
@@ -251,6 +253,14 @@ int ev_plot_add_series(ev_plot *p, const char *name, ev_plot_style style, const 
     if (p->kind != EV_PLOT_XY || !x || !y || n == 0 || (!lo) != (!hi))
         return EV_EINVAL;
     return push_series(p, name, style, x, y, lo, hi, n);
+}
+
+int ev_plot_set_series_color(ev_plot *p, size_t i, unsigned rgb)
+{
+    if (i >= p->nser || rgb > 0xFFFFFFu)
+        return EV_EINVAL;
+    p->ser[i].rgb = (long)rgb;
+    return EV_OK;
 }
 
 int ev_plot_set_groups(ev_plot *p, const char *const *groups, size_t ngroups)
@@ -423,6 +433,14 @@ static void color(buf *b, size_t i)
     bput(b, "lc rgb \"#%06X\"", ev_plot_color(i));
 }
 
+static void series_color(buf *b, const ev_plot *p, size_t i)
+{
+    if (p->ser[i].rgb >= 0)
+        bput(b, "lc rgb \"#%06lX\"", (unsigned long)p->ser[i].rgb);
+    else
+        color(b, i);
+}
+
 /* Cell edges: halfway to the neighbour (geometric on a log axis). */
 static void cell_edges(const double *v, size_t n, size_t i, int logaxis, double *lo, double *hi)
 {
@@ -576,25 +594,33 @@ static void write_plot(buf *g, const ev_plot *p, const char *dat)
     bput(g, "plot ");
     if (p->kind == EV_PLOT_XY) {
         for (i = 0; i < p->nser; i++) { /* bands first, under the lines */
-            if (!p->ser[i].lo)
+            if (!p->ser[i].lo || p->ser[i].style == EV_STYLE_ERRORBARS ||
+                p->ser[i].style == EV_STYLE_ERRORPOINTS)
                 continue;
             bput(g, "%s", first ? "" : ", \\\n     ");
             first = 0;
             bquote(g, dat);
             bput(g, " index %zu using 1:3:4 with filledcurves ", i);
-            color(g, i);
+            series_color(g, p, i);
             bput(g, " notitle");
         }
         for (i = 0; i < p->nser; i++) {
             const series *s = &p->ser[i];
             const char *w = s->style == EV_STYLE_LINES ? "lines lw 2.2"
                           : s->style == EV_STYLE_POINTS ? "points pt 7 ps 1.6"
+                          : s->style == EV_STYLE_SMALLPOINTS ? "points pt 6 ps 0.8 lw 1.2"
+                          : s->style == EV_STYLE_ERRORBARS && s->lo
+                              ? "yerrorlines lw 2.2 pt 7 ps 1.1"
+                          : s->style == EV_STYLE_ERRORPOINTS && s->lo
+                              ? "yerrorbars lw 1.8 pt 7 ps 1.2"
+                          : s->style == EV_STYLE_ERRORPOINTS ? "points pt 7 ps 1.2"
                                                         : "linespoints lw 2 dt 3 pt 6 ps 2.6";
+            int eb = (s->style == EV_STYLE_ERRORBARS || s->style == EV_STYLE_ERRORPOINTS) && s->lo;
             bput(g, "%s", first ? "" : ", \\\n     ");
             first = 0;
             bquote(g, dat);
-            bput(g, " index %zu using 1:2 with %s ", i, w);
-            color(g, i);
+            bput(g, " index %zu using %s with %s ", i, eb ? "1:2:3:4" : "1:2", w);
+            series_color(g, p, i);
             bput(g, " title ");
             bquote(g, s->name);
         }

@@ -27,7 +27,10 @@ typedef enum ev_plot_kind {
 } ev_plot_kind;
 
 typedef enum ev_plot_style {
-    EV_STYLE_LINES = 0, EV_STYLE_POINTS = 1, EV_STYLE_LINESPOINTS = 2
+    EV_STYLE_LINES = 0, EV_STYLE_POINTS = 1, EV_STYLE_LINESPOINTS = 2,
+    EV_STYLE_ERRORBARS = 3,  /* points joined by lines, lo/hi drawn as error bars (no band) */
+    EV_STYLE_SMALLPOINTS = 4, /* small open circles (e.g. the individual repeats) */
+    EV_STYLE_ERRORPOINTS = 5  /* points with lo/hi as error bars, not joined */
 } ev_plot_style;
 
 /* Create a chart of `kind` with `title`. RETURNS EV_OK, EV_EINVAL, EV_ENOMEM. */
@@ -54,6 +57,11 @@ int ev_plot_set_note(ev_plot *p, const char *note);
 int ev_plot_add_series(ev_plot *p, const char *name, ev_plot_style style,
                        const double *x, const double *y, const double *lo, const double *hi,
                        size_t n);
+
+/* Colour series `i` (in the order added) with 0xRRGGBB instead of the cycle's colour i, e.g.
+ * to draw a platform's repeats or prediction in the colour of its measured means.
+ * RETURNS EV_OK or EV_EINVAL (no such series). */
+int ev_plot_set_series_color(ev_plot *p, size_t i, unsigned rgb);
 
 /* EV_PLOT_STACKED: set the groups (one bar each, labels under the x axis) once, then add one
  * stack layer per call with ngroups values. */
