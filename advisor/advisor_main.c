@@ -47,7 +47,8 @@ static const char usage[] =
 "                        reconstructed from the paper (the output says which one is used)\n"
 "  --draws N             Monte Carlo draws of the model parameters (default 2000, >= 10)\n"
 "  --seed N              random seed for the draws and the simulation (default 1)\n"
-"  --sim-requests N      requests simulated per platform under open load (default 1000000)\n"
+"  --sim-requests N      requests simulated per platform under open load (default 1000000,\n"
+"                        at most 1e8)\n"
 "Output:\n"
 "  (default)             an aligned text table, the recommendation and why, who wins where\n"
 "  --json                JSON (schema edgevirt.advice/1, docs/advisor.md)\n"
@@ -56,12 +57,26 @@ static const char usage[] =
 "                        .dat + .gp, rendered to .png and .svg by gnuplot) and advice.json\n"
 "  --help, --version\n"
 "\n"
+"Reading the table:\n"
+"  rps          capacity at saturation (requests/s) for your mix; 95% interval from the draws\n"
+"  P(best)      share of the parameter draws in which the platform is best for the objective\n"
+"  CPU%, user, sys, soft, guest\n"
+"               percent of one core at the operating point (--rate, else the platform's own\n"
+"               capacity), split as mpstat does: VMM userspace, host kernel, packet softirq,\n"
+"               the microVM itself\n"
+"  app-CPU      100 - CPU%: what an application sharing the platform's core can still use\n"
+"  in-VM        guest / CPU%: the share of the platform's CPU that runs inside the microVM\n"
+"  bottleneck   what limits capacity: cpu:<largest category>, wire (the link) or client\n"
+"  p50/p99 ms   simulated server latency (queueing + service) under --rate and --arrivals\n"
+"Then: the recommendation and why (driver path, segmentation, CPU split), the value-size\n"
+"range where each platform wins, and the sizes where two platforms swap order.\n"
+"\n"
 "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad input (the message names the\n"
 "file and the field).\n"
 "Examples:\n"
 "  edgevirt-advisor --profile data/profiles/small-message.json --out charts\n"
 "  edgevirt-advisor --sizes 64:70,1024:25,16384:5 --get-ratio 0.9\n"
-"  edgevirt-advisor --sizes 64 --rate 20000 --arrivals onoff:0.005,0.015 --objective min-cpu\n"
+"  edgevirt-advisor --sizes 64 --rate 4000 --arrivals onoff:0.005,0.015 --objective min-cpu\n"
 "Manual: docs/advisor.md\n";
 
 typedef struct cli {
@@ -235,14 +250,17 @@ static int parse(cli *c, int argc, char **argv, ev_error *err)
             c->aopt.seed = (unsigned long)v;
             break;
         case O_SIMREQ:
-            if ((rc = num("--sim-requests", optarg, &v, 1000, 1e9, err)))
+            if ((rc = num("--sim-requests", optarg, &v, 1000, 1e8, err)))
                 return rc;
             c->aopt.des_requests = (uint64_t)v;
             break;
         case '?':
-            if (optopt)
+            if (optopt > 0 && optopt < 128)
                 return ev_error_set(err, EV_EUSAGE, "unknown option or missing value: -%c "
                                     "(see --help)", optopt);
+            if (optopt >= O_PROFILE)
+                return ev_error_set(err, EV_EUSAGE, "%s: missing value (see --help)",
+                                    argv[optind - 1]);
             return ev_error_set(err, EV_EUSAGE, "unknown option or missing value: %s (see --help)",
                                 argv[optind - 1]);
         default:
@@ -294,6 +312,8 @@ int main(int argc, char **argv)
         goto fail;
     if ((rc = ev_advisor_run(&a, m, c.model == NULL, &c.prof, &c.aopt, &err)))
         goto fail;
+    if (c.model)
+        snprintf(a->model_file, sizeof a->model_file, "%s", c.model);
     rc = c.json ? ev_advisor_write_json(&text, a)
        : c.csv  ? ev_advisor_write_csv(&text, a)
                 : ev_advisor_write_text(&text, a);

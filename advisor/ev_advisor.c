@@ -228,7 +228,8 @@ static void explain(ev_advice *a)
     if (!a->have_best) {
         addf(s, L, "No platform meets the constraints:");
         for (i = 0; i < a->n; i++)
-            addf(s, L, " %s (%s);", a->plat[i].id, a->plat[i].why_not);
+            addf(s, L, " %s: %s%s", a->plat[i].id, a->plat[i].why_not,
+                 i + 1 < a->n ? ";" : ".");
         return;
     }
     if (p->objective == EV_OBJ_MAX_RPS)
@@ -557,6 +558,8 @@ static int cmp_rank(const void *x, const void *y)
     const ev_adv_platform *a = x, *b = y;
     if (a->feasible != b->feasible)
         return b->feasible - a->feasible;
+    if (!a->feasible && a->rps != b->rps) /* the excluded ones: most capacity first */
+        return a->rps < b->rps ? 1 : -1;
     if (a->score != b->score)
         return a->score < b->score ? 1 : -1;
     return strcmp(a->id, b->id);
@@ -644,7 +647,8 @@ int ev_advisor_run(ev_advice **out, const ev_model *m, int model_is_default,
         q->segments_per_req = pr.segments_per_req;
         q->packets_per_req = pr.packets_per_req;
         q->wire_bytes_per_req = pr.wire_bytes_per_req;
-        q->op_rate = p->mode == EV_LOAD_OFFERED ? p->rate_rps : pr.rps;
+        /* an offered rate above capacity cannot be served: the core saturates at capacity */
+        q->op_rate = p->mode == EV_LOAD_OFFERED ? fmin(p->rate_rps, pr.rps) : pr.rps;
         for (c = 0; c < EV_NCAT; c++) {
             q->demand_us[c] = 1e6 * pr.demand_s[c];
             q->sat_cpu[c] = pr.cpu[c];
@@ -654,6 +658,8 @@ int ev_advisor_run(ev_advice **out, const ev_model *m, int model_is_default,
         q->cpu_total = dsum(q->cpu);
         q->host_cpu = q->cpu[EV_CPU_USER] + q->cpu[EV_CPU_SYSTEM] + q->cpu[EV_CPU_SOFTIRQ];
         q->app_cpu = 100.0 - q->cpu_total;
+        if (fabs(q->app_cpu) < 1e-9)
+            q->app_cpu = 0; /* a saturated core: no "-0.0" from rounding */
         q->guest_share = q->demand_us_total > 0 ? 100.0 * q->demand_us[EV_CPU_GUEST] /
                                                       q->demand_us_total : 0;
         q->score = metric(&pr, p);
@@ -661,7 +667,7 @@ int ev_advisor_run(ev_advice **out, const ev_model *m, int model_is_default,
         if (p->mode == EV_LOAD_OFFERED && pr.rps < p->rate_rps) {
             q->feasible = 0;
             snprintf(q->why_not, sizeof q->why_not, "capacity %.0f/s is below the offered "
-                     "%.0f/s (limit: %s)", pr.rps, p->rate_rps, q->bottleneck);
+                     "%.0f/s, limit %s", pr.rps, p->rate_rps, q->bottleneck);
         } else if (p->min_rps > 0 && pr.rps < p->min_rps) {
             q->feasible = 0;
             snprintf(q->why_not, sizeof q->why_not, "capacity %.0f/s is below min_rps %.0f",
@@ -716,7 +722,8 @@ int ev_advisor_run(ev_advice **out, const ev_model *m, int model_is_default,
                 dt = dsum(pr.demand_s);
             }
             rs[i * o.draws + d] = rps;
-            cs[i * o.draws + d] = 100.0 * (p->mode == EV_LOAD_OFFERED ? p->rate_rps : rps) * dt;
+            cs[i * o.draws + d] = 100.0 * (p->mode == EV_LOAD_OFFERED ? fmin(p->rate_rps, rps)
+                                                                      : rps) * dt;
             sc[i] = metric(&pr, p);
             /* constraints, per draw */
             if ((p->min_rps > 0 && rps < p->min_rps) ||

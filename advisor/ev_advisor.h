@@ -102,6 +102,8 @@ typedef struct ev_adv_win {
 
 typedef struct ev_advice {
     char model_name[64];
+    char model_file[512];               /* the file it was loaded from ("" = embedded); set by
+                                           the caller after ev_advisor_run, shown in output */
     int model_is_default;
     int model_reconstructed;
     ev_profile profile;

@@ -182,7 +182,7 @@ int ev_advisor_charts(int *rendered, char *warn, size_t warn_len, const ev_advic
     /* 4. decision map */
     {
         int cls[EV_ADV_MAP_NY * EV_ADV_NGRID];
-        const char *names[EV_ADV_MAX_PLAT];
+        const char *names[EV_ADV_MAX_PLAT + 1];
         size_t pos[EV_ADV_MAX_PLAT], j;
         for (k = 0; k < a->n; k++) {
             names[k] = a->plat[ord[k]].id;
@@ -191,7 +191,9 @@ int ev_advisor_charts(int *rendered, char *warn, size_t warn_len, const ev_advic
         for (j = 0; j < EV_ADV_MAP_NY; j++)
             for (g = 0; g < EV_ADV_NGRID; g++)
                 cls[j * EV_ADV_NGRID + g] =
-                    a->map[j][g] < 0 ? -1 : (int)pos[a->map[j][g]];
+                    a->map[j][g] < 0 ? (int)a->n : (int)pos[a->map[j][g]];
+        names[a->n] = pf->mode == EV_LOAD_OFFERED ? "none (rate too high)"
+                                                  : "none";
         snprintf(title, sizeof title, "Best platform by value size and GET ratio (objective %s)",
                  ev_objective_name(pf->objective));
         if ((rc = ev_plot_new(&p, EV_PLOT_HEATMAP, title)))
@@ -203,8 +205,9 @@ int ev_advisor_charts(int *rendered, char *warn, size_t warn_len, const ev_advic
         ev_plot_add_marker(p, mss, mark);
         ev_plot_set_note(p, note);
         if ((rc = ev_plot_set_heatmap_classes(p, a->grid, EV_ADV_NGRID, a->map_y, EV_ADV_MAP_NY,
-                                              cls, names, a->n)))
+                                              cls, names, a->n + 1)))
             goto nomem;
+        ev_plot_set_class_color(p, a->n, 0xDDDDDD);
         if ((rc = emit(rendered, warn, warn_len, p, dir, "decision_map", err)))
             goto out;
     }

@@ -176,8 +176,9 @@ int ev_advisor_write_text(char **out, const ev_advice *a)
 
     cloc_enter(&l);
     put(&b, "edgevirt-advisor: profile \"%s\" (%s)\n", p->name, p->source);
-    put(&b, "model:     %s (%s%s)\n", a->model_name,
+    put(&b, "model:     %s (%s%s%s%s)\n", a->model_name,
         a->model_is_default ? "the embedded default; " : "",
+        a->model_file[0] ? a->model_file : "", a->model_file[0] ? "; " : "",
         a->model_reconstructed ? "reconstructed from the paper's published ratios, not measured"
                                : "fitted to measured runs");
     describe_profile(&b, p);
@@ -209,12 +210,14 @@ int ev_advisor_write_text(char **out, const ev_advice *a)
         put(&b, "\n");
     }
     put(&b, "\nrps: capacity at saturation (the model's mean; interval and P(best) from the draws).\n"
-        "CPU columns: percent of one core at %s, by mpstat category; app-CPU = 100 - CPU%%\n"
-        "(left to an application sharing the core); in-VM = guest / CPU%% (share run inside the "
-        "microVM).\n", open ? "the offered rate" : "each platform's own capacity");
+        "CPU columns: percent of one core by mpstat category, at %s;\n"
+        "app-CPU = 100 - CPU%% (left to an application sharing the core); in-VM = guest / CPU%%\n"
+        "(the share that runs inside the microVM).\n",
+        open ? "the offered rate\n(at its capacity for a platform that cannot carry the rate)"
+             : "each platform's own capacity");
     if (open)
-        put(&b, "Latency: simulated single-core FIFO server, %llu requests per platform, "
-            "%s arrivals (server time only: queueing + service, no network RTT).\n",
+        put(&b, "Latency: simulated single-core FIFO server, %llu requests per platform, %s "
+            "arrivals\n(server time only: queueing + service, no network RTT).\n",
             (unsigned long long)a->opt.des_requests, ev_arrival_name(p->arrival));
 
     put(&b, "\nrecommendation: %s\n", a->recommendation);
@@ -227,6 +230,13 @@ int ev_advisor_write_text(char **out, const ev_advice *a)
             put(&b, "  %-16s %s - %s\n", a->plat[a->wins[i].plat].id,
                 human_bytes(h1, sizeof h1, a->wins[i].from),
                 human_bytes(h2, sizeof h2, a->wins[i].to));
+        if (a->nwins == 0)
+            put(&b, "  no platform carries the offered rate at any single size from 16 B to "
+                "256 KiB\n");
+        if (a->nwins && a->wins[a->nwins - 1].to < a->grid[EV_ADV_NGRID - 1] * 0.999)
+            put(&b, "  %-16s %s - %s (no platform carries the offered rate)\n", "(none)",
+                human_bytes(h1, sizeof h1, a->wins[a->nwins - 1].to),
+                human_bytes(h2, sizeof h2, a->grid[EV_ADV_NGRID - 1]));
         if (a->ncross) {
             put(&b, "crossovers (value size where two platforms swap order):\n");
             for (i = 0; i < a->ncross; i++) {
@@ -265,6 +275,7 @@ int ev_advisor_write_json(char **out, const ev_advice *a)
     rc = rc ? rc : ev_json_add_obj(root, "model", &o);
     rc = rc ? rc : ev_json_add_str(o, "name", a->model_name);
     rc = rc ? rc : ev_json_add_bool(o, "embedded_default", a->model_is_default);
+    rc = rc ? rc : ev_json_add_opt_str(o, "file", a->model_file);
     rc = rc ? rc : ev_json_add_str(o, "source", a->model_reconstructed ? "reconstructed" : "measured");
     rc = rc ? rc : ev_json_add_obj(root, "profile", &o);
     rc = rc ? rc : ev_json_add_str(o, "name", p->name);

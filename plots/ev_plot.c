@@ -50,6 +50,7 @@ struct ev_plot {
     int *hcls;
     size_t nx, ny;
     char **cls_names;
+    unsigned *cls_rgb;
     size_t nclass;
     char *cblabel;
 };
@@ -160,6 +161,7 @@ void ev_plot_free(ev_plot *p)
     free(p->hval);
     free(p->hcls);
     free_strv(p->cls_names, p->nclass);
+    free(p->cls_rgb);
     free(p->cblabel);
     free(p);
 }
@@ -309,13 +311,24 @@ int ev_plot_set_heatmap_classes(ev_plot *p, const double *x, size_t nx, const do
         return rc;
     p->hcls = malloc(nx * ny * sizeof *p->hcls);
     p->cls_names = calloc(nclass, sizeof *p->cls_names);
-    if (!p->hcls || !p->cls_names)
+    p->cls_rgb = malloc(nclass * sizeof *p->cls_rgb);
+    if (!p->hcls || !p->cls_names || !p->cls_rgb)
         return EV_ENOMEM;
+    for (i = 0; i < nclass; i++)
+        p->cls_rgb[i] = ev_plot_color(i);
     memcpy(p->hcls, cls, nx * ny * sizeof *p->hcls);
     p->nclass = nclass;
     for (i = 0; i < nclass; i++)
         if (!(p->cls_names[i] = dupstr(class_names[i] ? class_names[i] : "")))
             return EV_ENOMEM;
+    return EV_OK;
+}
+
+int ev_plot_set_class_color(ev_plot *p, size_t cls, unsigned rgb)
+{
+    if (!p->cls_rgb || cls >= p->nclass || rgb > 0xFFFFFF)
+        return EV_EINVAL;
+    p->cls_rgb[cls] = rgb;
     return EV_OK;
 }
 
@@ -510,7 +523,7 @@ static void write_dat(buf *d, const ev_plot *p)
                 bnum(d, yh); bput(d, " ");
                 if (p->hcls) {
                     int c = p->hcls[j * p->nx + i];
-                    bput(d, "%u %d\n", ev_plot_color((size_t)c), c);
+                    bput(d, "%u %d\n", p->cls_rgb[c], c);
                 } else {
                     bnum(d, p->hval[j * p->nx + i]);
                     bput(d, "\n");
@@ -630,8 +643,7 @@ static void write_plot(buf *g, const ev_plot *p, const char *dat)
         for (i = 0; i < p->nclass; i++) {
             if (seen && !seen[i])
                 continue; /* legend lists only the classes present */
-            bput(g, ", \\\n     keyentry with boxes fs solid 1.0 ");
-            color(g, i);
+            bput(g, ", \\\n     keyentry with boxes fs solid 1.0 lc rgb \"#%06X\"", p->cls_rgb[i]);
             bput(g, " title ");
             bquote(g, p->cls_names[i]);
         }

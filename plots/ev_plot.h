@@ -74,6 +74,9 @@ int ev_plot_add_stack(ev_plot *p, const char *name, const double *values);
 int ev_plot_set_heatmap_classes(ev_plot *p, const double *x, size_t nx, const double *y,
                                 size_t ny, const int *cls, const char *const *class_names,
                                 size_t nclass);
+/* Override the colour (0xRRGGBB) of class `cls` (after ev_plot_set_heatmap_classes), e.g. grey
+ * for a "none" class. RETURNS EV_OK or EV_EINVAL. */
+int ev_plot_set_class_color(ev_plot *p, size_t cls, unsigned rgb);
 /* EV_PLOT_HEATMAP with values: cell colour from a palette with a colour box labelled cblabel. */
 int ev_plot_set_heatmap_values(ev_plot *p, const double *x, size_t nx, const double *y,
                                size_t ny, const double *val, const char *cblabel);

@@ -134,6 +134,10 @@ int main(int argc, char **argv)
             double per_req = q->cpu_total / q->op_rate; /* % of a core per (request/s) */
             EV_CHECK(q->op_rate == a->profile.rate_rps);  /* equal offered rate */
             EV_CHECK(q->des_done && q->des.requests == o.des_requests);
+            /* the simulated core is busy as much as the utilization law says */
+            EV_CHECK_MSG(fabs(100 * q->des.utilization - q->cpu_total) < 0.05 * q->cpu_total,
+                         "%s: simulated busy %.2f %% vs CPU %.2f %%", q->id,
+                         100 * q->des.utilization, q->cpu_total);
             if (q->path == EV_PATH_VHOST && per_req > vmax)
                 vmax = per_req;
             if (q->path != EV_PATH_VHOST && per_req < vmin)
@@ -275,6 +279,23 @@ int main(int argc, char **argv)
             EV_CHECK(strstr(a->plat[0].why_not, "min_rps") != NULL);
             ev_advice_free(a);
         }
+        /* an offered rate above every capacity: nobody feasible, and each platform's CPU is
+         * shown at its capacity (a saturated core), not at the impossible rate */
+        p.min_rps = 0;
+        p.mode = EV_LOAD_OFFERED;
+        p.rate_rps = 1e6;
+        EV_CHECK(ev_advisor_run(&a, m, 1, &p, &o, &err) == EV_OK);
+        if (a) {
+            EV_CHECK(!a->have_best);
+            for (i = 0; i < a->n; i++) {
+                EV_CHECK(!a->plat[i].feasible && !a->plat[i].des_done);
+                EV_CHECK(a->plat[i].op_rate == a->plat[i].rps);
+                EV_CHECK(a->plat[i].cpu_total <= 100.0 + 1e-6);
+                EV_CHECK(i == 0 || a->plat[i - 1].rps >= a->plat[i].rps);
+            }
+            ev_advice_free(a);
+        }
+        p.mode = EV_LOAD_SATURATION;
         /* an unknown platform is an error naming it */
         p.min_rps = 0;
         p.nplatforms = 1;

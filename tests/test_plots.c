@@ -150,6 +150,8 @@ int main(void)
         EV_CHECK(ev_plot_set_heatmap_classes(p, hx, 4, hy, 3, cls, names, 2) == EV_EINVAL);
         EV_CHECK(ev_plot_set_heatmap_classes(p, hx, 4, hy, 3, cls, names, 4) == EV_OK);
         EV_CHECK(ev_plot_set_key(p, "outside right top") == EV_OK);
+        EV_CHECK(ev_plot_set_class_color(p, 2, 0xDDDDDD) == EV_OK);
+        EV_CHECK(ev_plot_set_class_color(p, 9, 0xDDDDDD) == EV_EINVAL);
         EV_CHECK(ev_plot_set_key(p, "top\"; system(\"x") == EV_EINVAL);
         EV_CHECK(ev_plot_write(p, dir, "map", &err) == EV_OK);
         dat = slurp(dir, "map.dat");
@@ -157,6 +159,7 @@ int main(void)
         /* the first cell spans halfway (geometrically) to the next: 64/2 .. 128 */
         EV_CHECK(dat && strstr(dat, "\n64 0 ")); /* cell spans 32..128 (a hair wider) */
         EV_CHECK(dat && strstr(dat, " 29362 0\n"));
+        EV_CHECK(dat && strstr(dat, " 14540253 2\n")); /* the overridden colour */
         EV_CHECK(gp && strstr(gp, "title \"kata\"") && strstr(gp, "title \"linuxvm\""));
         EV_CHECK(gp && !strstr(gp, "\"never\"")); /* absent classes stay out of the legend */
         EV_CHECK(gp && strstr(gp, "set xrange [32:8192]"));
