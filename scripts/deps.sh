@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
 libgsl-dev libhiredis-dev libcurl4-openssl-dev libcjson-dev libcmocka-dev
-gnuplot-nox redis-server redis-tools sysstat iproute2 ethtool procps
+gnuplot-nox redis-server redis-tools jq sysstat iproute2 ethtool procps
 qemu-system-x86 busybox-static cpio gzip kmod chromium"
 # The VM test boots Debian's amd64 cloud kernel (scripts/build-guest.sh); that package exists
 # only on amd64. Elsewhere (the aarch64 gateway) the VM test skips with a message.

@@ -42,6 +42,16 @@ static int load_model_json(const char *path, const char *text, ev_error *err)
     ev_model_free(m);
     return rc;
 }
+#ifdef EV_HAVE_PROFILE
+#include "ev_profile.h"
+/* A workload profile (advisor); a histogram file it names is read relative to it. */
+static int load_profile(const char *path, const char *text, ev_error *err)
+{
+    ev_profile p;
+    (void)text;
+    return ev_profile_load(&p, path, err);
+}
+#endif
 
 /* ===================== SCHEMA DISPATCH TABLE =====================
  * One row per file format. The coordinator registers the other loaders here when they land:
@@ -55,6 +65,9 @@ static const struct {
 } loaders[] = {
     { EV_RECORD_SCHEMA, load_run_json },
     { EV_MODEL_SCHEMA, load_model_json },
+#ifdef EV_HAVE_PROFILE
+    { EV_PROFILE_SCHEMA, load_profile },
+#endif
 };
 /* ================================================================= */
 
