@@ -18,6 +18,7 @@
 
 #include <curl/curl.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "ev_driver.h"
@@ -101,6 +102,20 @@ static long raw(const char *sock, const char *method, const char *path, const ch
     return code;
 }
 
+static int listening(const char *path)
+{
+    struct sockaddr_un sa;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), ok;
+    if (fd < 0)
+        return 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+    ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    close(fd);
+    return ok;
+}
+
 static void spec_checker(void)
 {
     char sock[128], fault[512];
@@ -116,8 +131,11 @@ static void spec_checker(void)
         execv(g_fake, a);
         _exit(127);
     }
-    for (i = 0; i < 200 && access(sock, F_OK) != 0; i++)
+    /* wait (bounded) until the fake accepts connections: the socket file appears at bind(2),
+     * before listen(2), and a slow start (sanitizers, a loaded machine) can take seconds */
+    for (i = 0; i < 2000 && !listening(sock); i++)
         usleep(10000);
+    EV_CHECK_MSG(listening(sock), "the fake never listened on %s", sock);
 #define EXPECT(m, p, b, code, text) do { \
         long got_ = raw(sock, m, p, b, fault, sizeof fault); \
         EV_CHECK_MSG(got_ == (code) && strstr(fault, text), "%s %s %s: %ld \"%s\"", m, p, \
