@@ -9,6 +9,8 @@
 #include "ev_advisor.h"
 #include "ev_des.h"
 
+#include "ev_time.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -30,7 +32,7 @@ int main(void)
     ev_profile p;
     ev_advisor_options o = EV_ADVISOR_OPTIONS_INIT;
     ev_advice *a = NULL;
-    double best_mc = 1e9, best_dm = 1e9, best_des = 1e9, best_naive = 1e9, best_gen = 1e9;
+    double best_wall = 1e9, best_mc = 1e9, best_dm = 1e9, best_des = 1e9, best_naive = 1e9, best_gen = 1e9;
     int r;
     size_t i;
 
@@ -45,7 +47,7 @@ int main(void)
     o.draws = 10000;
     o.curves = 0;
     for (r = 0; r < REPS; r++) {
-        double t0 = cpu_now(), t1;
+        double t0 = cpu_now(), w0 = ev_time_now_s(), t1;
         if (ev_advisor_run(&a, m, 1, &p, &o, &err)) {
             fprintf(stderr, "bench_advisor: %s\n", err.msg);
             return 1;
@@ -53,6 +55,8 @@ int main(void)
         t1 = cpu_now() - t0;
         if (t1 < best_mc)
             best_mc = t1;
+        if (ev_time_now_s() - w0 < best_wall)
+            best_wall = ev_time_now_s() - w0;
         ev_advice_free(a);
     }
     /* peer: the same query drawing every parameter (ev_model_draw) and predicting */
@@ -115,8 +119,9 @@ int main(void)
                 best_naive = t1;
         }
         printf("bench_advisor (best of %d runs, CPU time of the benchmark thread)\n", REPS);
-        printf("  query, 10000 Monte Carlo draws, %zu platforms: %8.2f ms  (goal < 50 ms: %s)\n",
-               ev_model_nplatforms(m), 1e3 * best_mc, best_mc < 0.05 ? "met" : "NOT met");
+        printf("  query, 10000 Monte Carlo draws, %zu platforms: %8.2f ms  (goal < 50 ms: %s; "
+               "wall clock %.2f ms)\n", ev_model_nplatforms(m), 1e3 * best_mc,
+               best_mc < 0.05 ? "met" : "NOT met", 1e3 * best_wall);
         printf("  peer: same query, every parameter drawn:      %8.2f ms  (projection is %.1fx "
                "faster)\n", 1e3 * best_gen, best_gen / best_mc);
         printf("  peer: closed-form delta-method intervals:      %8.4f ms  (Monte Carlo costs "

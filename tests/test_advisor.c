@@ -134,6 +134,10 @@ int main(int argc, char **argv)
             double per_req = q->cpu_total / q->op_rate; /* % of a core per (request/s) */
             EV_CHECK(q->op_rate == a->profile.rate_rps);  /* equal offered rate */
             EV_CHECK(q->des_done && q->des.requests == o.des_requests);
+            /* the simulated core is busy as much as the utilization law says */
+            EV_CHECK_MSG(fabs(100 * q->des.utilization - q->cpu_total) < 0.05 * q->cpu_total,
+                         "%s: simulated busy %.2f %% vs CPU %.2f %%", q->id,
+                         100 * q->des.utilization, q->cpu_total);
             if (q->path == EV_PATH_VHOST && per_req > vmax)
                 vmax = per_req;
             if (q->path != EV_PATH_VHOST && per_req < vmin)

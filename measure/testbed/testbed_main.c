@@ -241,9 +241,6 @@ int main(int argc, char **argv)
     if (c.o.run_dir[0] != '/')
         return fail(ev_error_set(&err, EV_EINVAL, "--run-dir '%s': must be an absolute path",
                                  c.o.run_dir), &err);
-    if ((!strcmp(cmd, "up") || !strcmp(cmd, "down") || !strcmp(cmd, "start-platform") ||
-         !strcmp(cmd, "stop-platform")) && geteuid() == 0 && lock_testbed(&c.o, &err) < 0)
-        return fail(EV_ESYS, &err);
 
     if (!strcmp(cmd, "up")) {
         if (optind < argc)
@@ -251,6 +248,8 @@ int main(int argc, char **argv)
                                      argv[optind]), &err);
         if ((rc = ev_testbed_options_validate(&c.o, &err)) != EV_OK)
             return fail(rc, &err);
+        if (geteuid() == 0 && lock_testbed(&c.o, &err) < 0)
+            return fail(EV_ESYS, &err);
         fprintf(stderr, "edgevirt-testbed: up %s (mtu %d, offloads %s, gateway quota %g "
                 "cores)...\n", c.o.prefix, c.o.mtu, c.o.offload ? "on" : "off",
                 c.o.gateway_quota);
@@ -263,6 +262,8 @@ int main(int argc, char **argv)
         if (optind < argc)
             return fail(ev_error_set(&err, EV_EUSAGE, "down: unexpected argument '%s'",
                                      argv[optind]), &err);
+        if (geteuid() == 0 && lock_testbed(&c.o, &err) < 0)
+            return fail(EV_ESYS, &err);
         if ((rc = ev_testbed_down(&rep, c.o.prefix, c.o.run_dir, &err)) != EV_OK)
             return fail(rc, &err);
         printf("{\"prefix\":\"%s\",\"processes_stopped\":%d,\"netns_removed\":%d,"
@@ -299,6 +300,8 @@ int main(int argc, char **argv)
         if (!c.relay[0])
             default_relay(c.relay, sizeof c.relay);
         c.po.relay_path = c.relay;
+        if (geteuid() == 0 && lock_testbed(&c.o, &err) < 0)
+            return fail(EV_ESYS, &err);
         if ((rc = ev_testbed_platform_start(&p, c.o.prefix, c.o.run_dir, &c.po, &err)) != EV_OK)
             return fail(rc, &err);
         js = ev_testbed_platform_json(&p, c.o.prefix);
@@ -310,6 +313,8 @@ int main(int argc, char **argv)
         if (optind < argc || (!c.have_port && !c.all) || (c.have_port && c.all))
             return fail(ev_error_set(&err, EV_EUSAGE, "stop-platform: give --port P or --all"),
                         &err);
+        if (geteuid() == 0 && lock_testbed(&c.o, &err) < 0)
+            return fail(EV_ESYS, &err);
         if ((rc = ev_testbed_platform_stop(c.o.prefix, c.o.run_dir, c.all ? 0 : c.po.port,
                                            &err)) != EV_OK)
             return fail(rc, &err);
