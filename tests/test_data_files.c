@@ -9,6 +9,7 @@
 #include "ev_fs.h"
 #include "ev_test.h"
 #include "ev_model.h"
+#include "ev_spec.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -43,6 +44,15 @@ static int load_model_json(const char *path, const char *text, ev_error *err)
     return rc;
 }
 
+/* An experiment spec (edgevirt.spec/1), loaded by the runner's loader (driver settings too). */
+static int load_spec_json(const char *path, const char *text, ev_error *err)
+{
+    ev_spec *s = NULL;
+    int rc = ev_spec_parse(&s, text, path, err);
+    ev_spec_free(s);
+    return rc;
+}
+
 /* ===================== SCHEMA DISPATCH TABLE =====================
  * One row per file format. The coordinator registers the other loaders here when they land:
  *   { "edgevirt.model/1",   <wrapper around ev_model_parse> },    (model)
@@ -55,6 +65,7 @@ static const struct {
 } loaders[] = {
     { EV_RECORD_SCHEMA, load_run_json },
     { EV_MODEL_SCHEMA, load_model_json },
+    { EV_SPEC_SCHEMA, load_spec_json },
 };
 /* ================================================================= */
 
