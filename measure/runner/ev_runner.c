@@ -196,9 +196,10 @@ int ev_runner_parse_load(ev_record *r, const char *text, size_t len, ev_op op, e
     }
     const char *schema = ev_json_schema_of(root);
     if (!schema || strcmp(schema, "edgevirt.load/1") != 0) {
-        cJSON_Delete(root);
-        return ev_error_set(err, EV_EPROTO, "edgevirt-load output: schema \"%s\", expected "
-                            "\"edgevirt.load/1\"", schema ? schema : "(none)");
+        ev_error_set(err, EV_EPROTO, "edgevirt-load output: schema \"%s\", expected "
+                     "\"edgevirt.load/1\"", schema ? schema : "(none)");
+        cJSON_Delete(root); /* schema points into the tree: delete after the message */
+        return EV_EPROTO;
     }
     rv = cJSON_GetObjectItemCaseSensitive(root, "redis_version");
     if (cJSON_IsString(rv) && rv->valuestring[0])
