@@ -747,6 +747,33 @@ static int load_done(ev_recset *done, const ev_runner_options *o, ev_runner_summ
     return EV_OK;
 }
 
+/* ev_driver_ready in slices of at most 1 s, so that SIGINT during a long boot is honoured
+ * within a second; a final timeout reports the whole wait */
+static int wait_ready(run_state *st, ev_driver *d, ev_error *e)
+{
+    double end = ev_time_now_s() + st->s->ready_timeout_s;
+    for (;;) {
+        double left = end - ev_time_now_s();
+        int rc = ev_driver_ready(d, left < 1.0 ? (left > 0.05 ? left : 0.05) : 1.0, e);
+        if (rc != EV_ETIMEOUT)
+            return rc;
+        if (stopped(st))
+            return EV_EINTR;
+        if (ev_time_now_s() >= end) {
+            /* the message names the slice: "... within 1 s (last: ...)"; say the whole wait */
+            char *w = strstr(e->msg, " within ");
+            char *sec = w ? strstr(w + 8, " s") : NULL;
+            if (w && sec) {
+                char tail[EV_ERRSTR_LEN];
+                snprintf(tail, sizeof tail, "%s", sec);
+                snprintf(w, sizeof e->msg - (size_t)(w - e->msg), " within %.6g%s",
+                         st->s->ready_timeout_s, tail);
+            }
+            return rc;
+        }
+    }
+}
+
 int ev_runner_run(ev_runner_summary *sum, const ev_spec *s, const ev_runner_options *o,
                   ev_error *err)
 {
@@ -832,7 +859,7 @@ int ev_runner_run(ev_runner_summary *sum, const ev_spec *s, const ev_runner_opti
                     rc = ev_driver_start(d, &e);
                     if (rc == EV_OK) {
                         progress(&st, "ready", NULL);
-                        rc = ev_driver_ready(d, s->ready_timeout_s, &e);
+                        rc = wait_ready(&st, d, &e);
                     }
                 }
                 if (rc != EV_OK) {
