@@ -294,8 +294,10 @@ static void kill_group(pid_t pid, int *status)
  * RETURNS EV_OK when the child ran and was reaped (whatever its status), EV_ENOENT when the
  * binary is missing, EV_ESYS, EV_ENOMEM. */
 static int run_capture(child_out *co, char *const *argv, double timeout_s,
-                       volatile sig_atomic_t *stop, ev_error *err)
+                       volatile sig_atomic_t *stop, void (*tick)(void *), void *tick_arg,
+                       ev_error *err)
 {
+    double next_tick = ev_time_now_s() + 1;
     int po[2], pe[2], px[2];
     size_t cap = 1 << 16;
     memset(co, 0, sizeof *co);
@@ -357,10 +359,14 @@ static int run_capture(child_out *co, char *const *argv, double timeout_s,
             co->interrupted = 1;
             break;
         }
-        double left = end - ev_time_now_s();
+        double now = ev_time_now_s(), left = end - now;
         if (left <= 0) {
             co->timed_out = 1;
             break;
+        }
+        if (tick && now >= next_tick) {
+            tick(tick_arg); /* the progress line's clock */
+            next_tick = now + 1;
         }
         pf[0].fd = open_o ? po[0] : -1;
         pf[1].fd = open_e ? pe[0] : -1;
@@ -569,6 +575,12 @@ static void progress(run_state *st, const char *phase, const ev_record *rec)
     st->o->progress(&st->prog, st->o->payload);
 }
 
+static void tick_progress(void *arg)
+{
+    run_state *st = arg;
+    progress(st, st->prog.phase, NULL);
+}
+
 /* the interfaces to sample for this platform: the driver's instance interface replaces the
  * spec's "instance" entry */
 static size_t build_ifaces(ev_sampler_iface *out, const ev_spec *s, const ev_driver_info *info)
@@ -611,7 +623,7 @@ static int measure_point(run_state *st, const ev_plan_point *pt, ev_driver *d, e
             set_error(r, "%s", e.msg);
             return EV_OK;
         }
-        rc = run_capture(&co, argv, s->warmup_s + 60, st->o->stop, &e);
+        rc = run_capture(&co, argv, s->warmup_s + 60, st->o->stop, tick_progress, st, &e);
         ev_runner_argv_free(argv);
         argv = NULL;
         if (rc != EV_OK) {
@@ -676,7 +688,7 @@ static int measure_point(run_state *st, const ev_plan_point *pt, ev_driver *d, e
         set_error(r, "sampler: %s", e.msg);
         return EV_OK;
     }
-    rc = run_capture(&co, argv, load_timeout(s), st->o->stop, &e);
+    rc = run_capture(&co, argv, load_timeout(s), st->o->stop, tick_progress, st, &e);
     ev_runner_argv_free(argv);
     ev_sampler_result res;
     memset(&res, 0, sizeof res);
