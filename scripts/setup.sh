@@ -5,7 +5,10 @@ set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
 sh scripts/build.sh
+B="${EV_BUILD_DIR:-build}"
+OUT="${EV_ADVICE_DIR:-advice}"
 echo
-echo "== edgevirt-model predict: the embedded (paper, reconstructed) calibration, 64 B and 16 KB GET =="
-./build/model/edgevirt-model predict --op GET --size 64
-./build/model/edgevirt-model predict --op GET --size 16384
+echo "== edgevirt-advisor on data/profiles/mixed.json with the embedded (paper, reconstructed) calibration =="
+"./$B/advisor/edgevirt-advisor" --profile data/profiles/mixed.json --out "$OUT"
+echo
+echo "Charts and advice.json are in $(pwd)/$OUT/ (manual: docs/advisor.md)"

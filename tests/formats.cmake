@@ -9,6 +9,10 @@ set_tests_properties(record PROPERTIES LABELS "unit")
 # Every file under data/ loads (run records strictly; other JSON files by their "schema").
 add_executable(test_data_files ${CMAKE_CURRENT_LIST_DIR}/test_data_files.c)
 target_link_libraries(test_data_files PRIVATE ev_formats)
+if(TARGET ev_advisor)  # the profile loader (advisor part)
+  target_link_libraries(test_data_files PRIVATE ev_advisor)
+  target_compile_definitions(test_data_files PRIVATE EV_HAVE_PROFILE)
+endif()
 add_test(NAME data_files COMMAND test_data_files "${EV_DATA_DIR}")
 set_tests_properties(data_files PROPERTIES LABELS "unit")
 

@@ -39,3 +39,4 @@ set_tests_properties(runner_vm PROPERTIES LABELS "vm;root" SKIP_RETURN_CODE 77 T
 
 # tests/test_data_files.c (formats) dispatches edgevirt.spec/1 files (data/specs/) to ev_spec_parse.
 target_link_libraries(test_data_files PRIVATE ev_runner)
+target_compile_definitions(test_data_files PRIVATE EV_HAVE_SPEC)

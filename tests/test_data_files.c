@@ -9,7 +9,6 @@
 #include "ev_fs.h"
 #include "ev_test.h"
 #include "ev_model.h"
-#include "ev_spec.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -43,7 +42,19 @@ static int load_model_json(const char *path, const char *text, ev_error *err)
     ev_model_free(m);
     return rc;
 }
+#ifdef EV_HAVE_PROFILE
+#include "ev_profile.h"
+/* A workload profile (advisor); a histogram file it names is read relative to it. */
+static int load_profile(const char *path, const char *text, ev_error *err)
+{
+    ev_profile p;
+    (void)text;
+    return ev_profile_load(&p, path, err);
+}
+#endif
 
+#ifdef EV_HAVE_SPEC
+#include "ev_spec.h"
 /* An experiment spec (edgevirt.spec/1), loaded by the runner's loader (driver settings too). */
 static int load_spec_json(const char *path, const char *text, ev_error *err)
 {
@@ -52,6 +63,7 @@ static int load_spec_json(const char *path, const char *text, ev_error *err)
     ev_spec_free(s);
     return rc;
 }
+#endif
 
 /* ===================== SCHEMA DISPATCH TABLE =====================
  * One row per file format. The coordinator registers the other loaders here when they land:
@@ -65,7 +77,12 @@ static const struct {
 } loaders[] = {
     { EV_RECORD_SCHEMA, load_run_json },
     { EV_MODEL_SCHEMA, load_model_json },
+#ifdef EV_HAVE_PROFILE
+    { EV_PROFILE_SCHEMA, load_profile },
+#endif
+#ifdef EV_HAVE_SPEC
     { EV_SPEC_SCHEMA, load_spec_json },
+#endif
 };
 /* ================================================================= */
 
