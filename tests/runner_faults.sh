@@ -73,6 +73,17 @@ done
 grep -q "7 points: 0 ok, 5 failed, 2 already in" "$T/err2" && ok || bad "second run: $(cat "$T/err2")"
 [ "$(count "$R" '.')" = 12 ] && ok || bad "expected 12 records after the retry, got $(count "$R" '.')"
 
+# a gateway CPU that does not exist: the point fails instead of recording an empty CPU sum
+cat >"$T/cpus.json" <<JSON
+{"schema": "edgevirt.spec/1",
+ "platforms": [{"id": "native", "settings": {"driver": "native", "port": $P1, "workdir": "$T"}}],
+ "workload": {"ops": ["SET"], "value_sizes": [64], "clients": 2, "requests": 500},
+ "gateway": {"cpus": [0, 4000]}}
+JSON
+"$M" run "$T/cpus.json" -o "$T/cpus.jsonl" --load "$L" -q 2>/dev/null; rc=$?
+[ $rc = 1 ] && ok || bad "offline gateway CPU: exit $rc"
+jq -r .error "$T/cpus.jsonl" | grep -q "only 1 of the 2 CPUs" && ok || bad "offline gateway CPU: $(cat "$T/cpus.jsonl")"
+
 # SIGINT while a platform boots (never answers, 60 s ready timeout): the runner stops waiting,
 # kills the platform and exits 1 without recording the point, well before the timeout
 cat >"$T/slow.json" <<JSON

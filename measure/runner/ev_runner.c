@@ -727,6 +727,9 @@ static int measure_point(run_state *st, const ev_plan_point *pt, ev_driver *d, e
         set_error(r, "edgevirt-load %s: %s", how, co.err_tail[0] ? co.err_tail : "(no output)");
     } else if (src != EV_OK) {
         set_error(r, "sampler: %s", se.msg);
+    } else if (s->ncpus && res.set_ncpus != s->ncpus) {
+        set_error(r, "gateway.cpus: only %zu of the %zu CPUs listed were online during the "
+                  "window", res.set_ncpus, s->ncpus);
     } else {
         *r = tmp;
         ev_sampler_fill_record(r, &res, npids ? 0 : -1);
