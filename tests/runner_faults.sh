@@ -78,7 +78,7 @@ cat >"$T/cpus.json" <<JSON
 {"schema": "edgevirt.spec/1",
  "platforms": [{"id": "native", "settings": {"driver": "native", "port": $P1, "workdir": "$T"}}],
  "workload": {"ops": ["SET"], "value_sizes": [64], "clients": 2, "requests": 500},
- "gateway": {"cpus": [0, 4000]}}
+ "gateway": {"cpus": [0, 1000]}}
 JSON
 "$M" run "$T/cpus.json" -o "$T/cpus.jsonl" --load "$L" -q 2>/dev/null; rc=$?
 [ $rc = 1 ] && ok || bad "offline gateway CPU: exit $rc"
