@@ -36,3 +36,7 @@ add_test(NAME runner_vm COMMAND sh ${EV_TEST_DIR}/runner_vm.sh
   ${CMAKE_SOURCE_DIR}/scripts/build-guest.sh ${CMAKE_BINARY_DIR}/guest-runner
   $<TARGET_FILE:edgevirt-measure> $<TARGET_FILE:edgevirt-load>)
 set_tests_properties(runner_vm PROPERTIES LABELS "vm;root" SKIP_RETURN_CODE 77 TIMEOUT 120)
+
+# tests/test_data_files.c (formats) dispatches edgevirt.spec/1 files (data/specs/) to ev_spec_parse.
+target_link_libraries(test_data_files PRIVATE ev_runner)
+target_compile_definitions(test_data_files PRIVATE EV_HAVE_SPEC)

@@ -52,7 +52,7 @@ expect_failed() { # id, substring of the reason
     err_of "$1" | grep -q -- "$2" && ok || bad "$1: reason \"$(err_of "$1")\" lacks \"$2\""
 }
 expect_failed missing "/nonexistent/redis-server"
-expect_failed never "PING"
+expect_failed never "did not answer PING within 3 s"
 expect_failed fc400 "injected failure for PUT /boot-source"
 expect_failed fccrash "crashed during the point"
 expect_failed shcrash "crashed during the point"
@@ -72,4 +72,33 @@ done
 [ $rc = 1 ] && ok || bad "second run exit $rc"
 grep -q "7 points: 0 ok, 5 failed, 2 already in" "$T/err2" && ok || bad "second run: $(cat "$T/err2")"
 [ "$(count "$R" '.')" = 12 ] && ok || bad "expected 12 records after the retry, got $(count "$R" '.')"
+
+# a gateway CPU that does not exist: the point fails instead of recording an empty CPU sum
+cat >"$T/cpus.json" <<JSON
+{"schema": "edgevirt.spec/1",
+ "platforms": [{"id": "native", "settings": {"driver": "native", "port": $P1, "workdir": "$T"}}],
+ "workload": {"ops": ["SET"], "value_sizes": [64], "clients": 2, "requests": 500},
+ "gateway": {"cpus": [0, 1000]}}
+JSON
+"$M" run "$T/cpus.json" -o "$T/cpus.jsonl" --load "$L" -q 2>/dev/null; rc=$?
+[ $rc = 1 ] && ok || bad "offline gateway CPU: exit $rc"
+jq -r .error "$T/cpus.jsonl" | grep -q "only 1 of the 2 CPUs" && ok || bad "offline gateway CPU: $(cat "$T/cpus.jsonl")"
+
+# SIGINT while a platform boots (never answers, 60 s ready timeout): the runner stops waiting,
+# kills the platform and exits 1 without recording the point, well before the timeout
+cat >"$T/slow.json" <<JSON
+{"schema": "edgevirt.spec/1",
+ "platforms": [{"id": "slow", "settings": {"driver": "command", "start": ["sleep", "300.$$"], "port": $P2, "workdir": "$T"}}],
+ "workload": {"ops": ["SET"], "value_sizes": [64], "requests": 10},
+ "timeouts": {"ready_s": 60}}
+JSON
+"$M" run "$T/slow.json" -o "$T/slow.jsonl" --load "$L" 2>"$T/err3" & RP=$!
+sleep 1
+kill -INT $RP
+i=0; while kill -0 $RP 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+if kill -0 $RP 2>/dev/null; then bad "SIGINT during the ready wait: still running after 10 s"; kill -9 $RP; fi
+wait $RP; rc=$?
+[ $rc = 1 ] && grep -q interrupted "$T/err3" && ok || bad "SIGINT during ready: exit $rc $(cat "$T/err3")"
+[ ! -s "$T/slow.jsonl" ] && ok || bad "SIGINT during ready: a record was written"
+pgrep -f "^sleep 300.$$$" >/dev/null 2>&1 && bad "the platform's sleep survived" || ok
 finish

@@ -196,10 +196,9 @@ int ev_runner_parse_load(ev_record *r, const char *text, size_t len, ev_op op, e
     }
     const char *schema = ev_json_schema_of(root);
     if (!schema || strcmp(schema, "edgevirt.load/1") != 0) {
-        /* the message first: schema points into the tree (use after free found by ASan) */
         ev_error_set(err, EV_EPROTO, "edgevirt-load output: schema \"%s\", expected "
                      "\"edgevirt.load/1\"", schema ? schema : "(none)");
-        cJSON_Delete(root);
+        cJSON_Delete(root); /* schema points into the tree: delete after the message */
         return EV_EPROTO;
     }
     rv = cJSON_GetObjectItemCaseSensitive(root, "redis_version");
@@ -295,8 +294,10 @@ static void kill_group(pid_t pid, int *status)
  * RETURNS EV_OK when the child ran and was reaped (whatever its status), EV_ENOENT when the
  * binary is missing, EV_ESYS, EV_ENOMEM. */
 static int run_capture(child_out *co, char *const *argv, double timeout_s,
-                       volatile sig_atomic_t *stop, ev_error *err)
+                       volatile sig_atomic_t *stop, void (*tick)(void *), void *tick_arg,
+                       ev_error *err)
 {
+    double next_tick = ev_time_now_s() + 1;
     int po[2], pe[2], px[2];
     size_t cap = 1 << 16;
     memset(co, 0, sizeof *co);
@@ -358,10 +359,14 @@ static int run_capture(child_out *co, char *const *argv, double timeout_s,
             co->interrupted = 1;
             break;
         }
-        double left = end - ev_time_now_s();
+        double now = ev_time_now_s(), left = end - now;
         if (left <= 0) {
             co->timed_out = 1;
             break;
+        }
+        if (tick && now >= next_tick) {
+            tick(tick_arg); /* the progress line's clock */
+            next_tick = now + 1;
         }
         pf[0].fd = open_o ? po[0] : -1;
         pf[1].fd = open_e ? pe[0] : -1;
@@ -570,6 +575,12 @@ static void progress(run_state *st, const char *phase, const ev_record *rec)
     st->o->progress(&st->prog, st->o->payload);
 }
 
+static void tick_progress(void *arg)
+{
+    run_state *st = arg;
+    progress(st, st->prog.phase, NULL);
+}
+
 /* the interfaces to sample for this platform: the driver's instance interface replaces the
  * spec's "instance" entry */
 static size_t build_ifaces(ev_sampler_iface *out, const ev_spec *s, const ev_driver_info *info)
@@ -612,7 +623,7 @@ static int measure_point(run_state *st, const ev_plan_point *pt, ev_driver *d, e
             set_error(r, "%s", e.msg);
             return EV_OK;
         }
-        rc = run_capture(&co, argv, s->warmup_s + 60, st->o->stop, &e);
+        rc = run_capture(&co, argv, s->warmup_s + 60, st->o->stop, tick_progress, st, &e);
         ev_runner_argv_free(argv);
         argv = NULL;
         if (rc != EV_OK) {
@@ -677,7 +688,7 @@ static int measure_point(run_state *st, const ev_plan_point *pt, ev_driver *d, e
         set_error(r, "sampler: %s", e.msg);
         return EV_OK;
     }
-    rc = run_capture(&co, argv, load_timeout(s), st->o->stop, &e);
+    rc = run_capture(&co, argv, load_timeout(s), st->o->stop, tick_progress, st, &e);
     ev_runner_argv_free(argv);
     ev_sampler_result res;
     memset(&res, 0, sizeof res);
@@ -716,6 +727,9 @@ static int measure_point(run_state *st, const ev_plan_point *pt, ev_driver *d, e
         set_error(r, "edgevirt-load %s: %s", how, co.err_tail[0] ? co.err_tail : "(no output)");
     } else if (src != EV_OK) {
         set_error(r, "sampler: %s", se.msg);
+    } else if (s->ncpus && res.set_ncpus != s->ncpus) {
+        set_error(r, "gateway.cpus: only %zu of the %zu CPUs listed were online during the "
+                  "window", res.set_ncpus, s->ncpus);
     } else {
         *r = tmp;
         ev_sampler_fill_record(r, &res, npids ? 0 : -1);
@@ -747,6 +761,33 @@ static int load_done(ev_recset *done, const ev_runner_options *o, ev_runner_summ
             snprintf(sum->warning, sizeof sum->warning, "%s", le.msg);
     }
     return EV_OK;
+}
+
+/* ev_driver_ready in slices of at most 1 s, so that SIGINT during a long boot is honoured
+ * within a second; a final timeout reports the whole wait */
+static int wait_ready(run_state *st, ev_driver *d, ev_error *e)
+{
+    double end = ev_time_now_s() + st->s->ready_timeout_s;
+    for (;;) {
+        double left = end - ev_time_now_s();
+        int rc = ev_driver_ready(d, left < 1.0 ? (left > 0.05 ? left : 0.05) : 1.0, e);
+        if (rc != EV_ETIMEOUT)
+            return rc;
+        if (stopped(st))
+            return EV_EINTR;
+        if (ev_time_now_s() >= end) {
+            /* the message names the slice: "... within 1 s (last: ...)"; say the whole wait */
+            char *w = strstr(e->msg, " within ");
+            char *sec = w ? strstr(w + 8, " s") : NULL;
+            if (w && sec) {
+                char tail[EV_ERRSTR_LEN];
+                snprintf(tail, sizeof tail, "%s", sec);
+                snprintf(w, sizeof e->msg - (size_t)(w - e->msg), " within %.6g%s",
+                         st->s->ready_timeout_s, tail);
+            }
+            return rc;
+        }
+    }
 }
 
 int ev_runner_run(ev_runner_summary *sum, const ev_spec *s, const ev_runner_options *o,
@@ -834,7 +875,7 @@ int ev_runner_run(ev_runner_summary *sum, const ev_spec *s, const ev_runner_opti
                     rc = ev_driver_start(d, &e);
                     if (rc == EV_OK) {
                         progress(&st, "ready", NULL);
-                        rc = ev_driver_ready(d, s->ready_timeout_s, &e);
+                        rc = wait_ready(&st, d, &e);
                     }
                 }
                 if (rc != EV_OK) {
