@@ -52,7 +52,7 @@ printf '' >empty.jsonl
 case_ 0 "" "empty file (0 records: accepted)" -- "$MODEL" validate empty.jsonl
 case_ 2 "/dev/zero" "endless device" -- "$MODEL" validate /dev/zero
 mkdir adir
-case_ 1 "adir" "a folder" -- "$MODEL" validate adir
+case_ 2 "adir" "a folder" -- "$MODEL" validate adir
 printf '{"schema":"edgevirt.run/1"}\0\n' >nul.jsonl
 case_ 2 "nul.jsonl" "NUL byte in a line" -- "$MODEL" validate nul.jsonl
 head -c 3000 "$S/data/paper/runs.jsonl" | iconv -f latin1 -t utf-16 >utf16.jsonl 2>/dev/null || printf '\377\376{\0' >utf16.jsonl
@@ -129,7 +129,7 @@ case_ 2 "bad_results.jsonl" "results file with a bad record" -- "$MEAS" run safe
 cp "$S/tests/fixtures/records/truncated_middle.jsonl" cut_results.jsonl
 case_ 1 "cut-off line" "results file with a cut-off record inside (dropped with a warning, the run goes on; exit 1 because the point failed)" -- "$MEAS" run safe.json -o cut_results.jsonl --load /bin/false
 case_ 2 "/dev/zero" "results file is an endless device" -- "$MEAS" run safe.json -o /dev/zero --load /bin/false
-case_ 1 "adir" "results file is a folder" -- "$MEAS" run safe.json -o adir --load /bin/false
+case_ 2 "adir" "results file is a folder" -- "$MEAS" run safe.json -o adir --load /bin/false
 
 # ---------------------------------------------------------------- edgevirt-load
 section "edgevirt-load command line and connection"
