@@ -77,7 +77,14 @@ if [ "$n" -ne 3 ] || ! grep -q '^measure/bad.c:1:' "$TMP/plant.out" ||
     cat "$TMP/plant.out"
     exit 1
 fi
-echo "ok - self-check: planted system/popen/sh -c found, comments and mkstemp/mkdtemp ignored"
+printf '# test entry\nmeasure/bad.c:system\\("ls"\\)\n' >"$TMP/allow"
+scan "$TMP/plant" "$TMP/allow" >"$TMP/plant2.out" || true
+if [ "$(wc -l <"$TMP/plant2.out")" -ne 2 ] || grep -q '^measure/bad.c:1:' "$TMP/plant2.out"; then
+    echo "FAIL: the allow-list entry was not honoured:"
+    cat "$TMP/plant2.out"
+    exit 1
+fi
+echo "ok - self-check: planted system/popen/sh -c found, comments and mkstemp/mkdtemp ignored, allow-list honoured"
 
 [ -f "$ALLOW" ] || ALLOW=/dev/null
 if scan "$SRC" "$ALLOW" >"$TMP/tree.out"; then
