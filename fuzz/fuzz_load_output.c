@@ -1,9 +1,8 @@
 /* fuzz_load_output.c - edgevirt-load's JSON report as the runner reads it into a run record
  * (measure/runner/ev_runner.c, ev_runner_parse_load). The bytes are passed with their length
  * and no NUL after them (the runner reads the child's stdout the same way). Invariants: a
- * failure has a message; a record filled from an ok report validates only if the runner
- * would have checked it (not asserted: the runner validates before appending), and its rps
- * is >= 0. */
+ * failure has a message; an accepted report gives rps >= 0 (the runner validates the whole
+ * record before appending it, so that is not asserted here). */
 #include <stdlib.h>
 #include <string.h>
 #include "ev_runner.h"
