@@ -6,6 +6,8 @@
 #   EV_FUZZ_TIME   seconds per target (default: 4 minutes of fuzzing in all, the targets run
 #                  EV_FUZZ_JOBS at a time; at least 20 s and at most 60 s per target)
 #   EV_FUZZ_JOBS   targets run at the same time (default 2)
+#   EV_FUZZ_SEED   libFuzzer's -seed (default 1, so CI explores the same inputs run after run;
+#                  set 0 for a random seed when hunting)
 # Each target starts from its seeds (fuzz/targets.cmake: data/, tests/fixtures/, fuzz/seeds/,
 # fuzz/regressions/) copied into build-fuzz/corpus/<t>/ (new inputs stay there, not in the
 # tree). A crash, leak, timeout or sanitizer report fails the run: the input is kept under
@@ -75,7 +77,7 @@ run_one() {
     # small inputs run faster; the model file seed is 16 KB
     maxlen=8192
     [ "$t" = model ] && maxlen=20000
-    if "$B/fuzz/fuzz_$t" -max_total_time="$T" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
+    if "$B/fuzz/fuzz_$t" -max_total_time="$T" -seed="${EV_FUZZ_SEED:-1}" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
             -print_final_stats=1 -artifact_prefix="$art/" "$corpus" >"$log" 2>&1; then
         execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
         cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
