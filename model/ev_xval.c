@@ -1,0 +1,313 @@
+/* ev_xval.c - leave-one-size-out / leave-one-MTU-out cross-validation (ev_xval.h). */
+#include "ev_xval.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ev_model.h"
+
+/* The same rule as ev_fit_records uses for the records it fits. */
+static int ev_xval__usable(const ev_record *r)
+{
+    int c;
+    if (!r->ok || !(r->rps > 0) || !r->platform[0])
+        return 0;
+    for (c = 0; c < EV_NCAT; c++)
+        if (!(r->cpu[c] >= 0))
+            return 0;
+    return 1;
+}
+
+/* The record's group under a scheme; the MTU of a record without one is the fit's default. */
+static double ev_xval__group(const ev_record *r, ev_xval_by scheme)
+{
+    ev_conditions c;
+    if (scheme == EV_XVAL_SIZE)
+        return (double)r->value_size;
+    ev_fit_record_conditions(&c, r);
+    return c.mtu;
+}
+
+const char *ev_xval_by_name(int by)
+{
+    switch (by) {
+    case EV_XVAL_SIZE: return "size";
+    case EV_XVAL_MTU: return "mtu";
+    case EV_XVAL_BOTH: return "both";
+    default: return NULL;
+    }
+}
+
+int ev_xval_by_parse(const char *s)
+{
+    if (!s)
+        return -1;
+    if (strcmp(s, "size") == 0)
+        return EV_XVAL_SIZE;
+    if (strcmp(s, "mtu") == 0)
+        return EV_XVAL_MTU;
+    if (strcmp(s, "both") == 0)
+        return EV_XVAL_BOTH;
+    return -1;
+}
+
+static int ev_xval__cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Distinct values, ascending. *out malloc'ed. */
+static int ev_xval__distinct(double **out, size_t *nout, const double *v, size_t n)
+{
+    double *d = malloc((n ? n : 1) * sizeof *d);
+    size_t i, k = 0;
+    if (!d)
+        return EV_ENOMEM;
+    if (n)
+        memcpy(d, v, n * sizeof *d);
+    qsort(d, n, sizeof *d, ev_xval__cmp_double);
+    for (i = 0; i < n; i++)
+        if (k == 0 || d[k - 1] != d[i])
+            d[k++] = d[i];
+    *out = d;
+    *nout = k;
+    return EV_OK;
+}
+
+static void ev_xval__unpredicted(ev_xval_point *pt, size_t ntrain, const char *why)
+{
+    int c;
+    pt->predicted = 0;
+    pt->ntrain = ntrain;
+    pt->rps_pred = NAN;
+    for (c = 0; c < EV_NCAT; c++)
+        pt->cpu_pred[c] = NAN;
+    snprintf(pt->note, sizeof pt->note, "%s", why);
+}
+
+/* One scheme: append its points to pts (capacity checked by the caller: one per usable record). */
+static int ev_xval__scheme(ev_xval_point *pts, size_t *k, const ev_record *recs, size_t n,
+                           const size_t *use, size_t nuse, const char *const *plat,
+                           size_t nplat, ev_xval_by scheme, const ev_fit_options *opt,
+                           ev_error *err)
+{
+    double *gv = NULL, *groups = NULL;
+    size_t ngroups = 0, g, i, j, p;
+    ev_record *train = NULL;
+    int rc = EV_OK;
+    (void)n;
+
+    gv = malloc(nuse * sizeof *gv);
+    train = malloc(nuse * sizeof *train);
+    if (!gv || !train) {
+        rc = ev_error_set(err, EV_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (i = 0; i < nuse; i++)
+        gv[i] = ev_xval__group(&recs[use[i]], scheme);
+    if ((rc = ev_xval__distinct(&groups, &ngroups, gv, nuse)) != EV_OK) {
+        ev_error_set(err, rc, "out of memory");
+        goto done;
+    }
+    if (ngroups < 2) {
+        rc = ev_error_set(err, EV_EINVAL,
+                          "leave-one-%s-out: the records have only one %s (%g): nothing to hold "
+                          "out", ev_xval_by_name(scheme),
+                          scheme == EV_XVAL_SIZE ? "value size" : "MTU", groups[0]);
+        goto done;
+    }
+    for (g = 0; g < ngroups; g++) {
+        for (p = 0; p < nplat; p++) {
+            size_t ntrain = 0, ntest = 0;
+            ev_model *m = NULL;
+            ev_error fe = EV_ERROR_INIT;
+            int frc, mp;
+            for (j = 0; j < nuse; j++) {
+                const ev_record *r = &recs[use[j]];
+                if (strcmp(r->platform, plat[p]) != 0)
+                    continue;
+                if (gv[j] == groups[g])
+                    ntest++;
+                else
+                    train[ntrain++] = *r;
+            }
+            if (ntest == 0)
+                continue;
+            if (ntrain == 0) {
+                frc = ev_error_set(&fe, EV_EINVAL, "no record of this platform outside the "
+                                   "held-out group");
+            } else {
+                frc = ev_fit_records(&m, train, ntrain, opt, &fe);
+            }
+            mp = m ? ev_model_find(m, plat[p]) : -1;
+            for (j = 0; j < nuse; j++) {
+                const ev_record *r = &recs[use[j]];
+                ev_xval_point *pt;
+                int c;
+                if (strcmp(r->platform, plat[p]) != 0 || gv[j] != groups[g])
+                    continue;
+                pt = &pts[(*k)++];
+                memset(pt, 0, sizeof *pt);
+                pt->record = use[j];
+                pt->scheme = scheme;
+                pt->group = groups[g];
+                pt->rps_obs = r->rps;
+                for (c = 0; c < EV_NCAT; c++)
+                    pt->cpu_obs[c] = r->cpu[c];
+                if (frc != EV_OK || mp < 0) {
+                    char why[160];
+                    snprintf(why, sizeof why, "fit without this %s failed: %s",
+                             ev_xval_by_name(scheme), fe.msg[0] ? fe.msg : ev_strerror(frc));
+                    ev_xval__unpredicted(pt, ntrain, why);
+                } else {
+                    ev_conditions cond;
+                    ev_prediction pr;
+                    ev_mix_item it;
+                    ev_fit_record_conditions(&cond, r);
+                    it.op = r->op;
+                    it.value_size = r->value_size;
+                    it.weight = 1.0;
+                    rc = ev_model_predict(&pr, m, (size_t)mp, &it, 1, &cond, err);
+                    if (rc != EV_OK) {
+                        ev_error_prefix(err, "record %zu (%s)", use[j],
+                                        r->point[0] ? r->point : r->platform);
+                        ev_model_free(m);
+                        goto done;
+                    }
+                    pt->predicted = 1;
+                    pt->ntrain = ntrain;
+                    pt->rps_pred = pr.rps;
+                    for (c = 0; c < EV_NCAT; c++)
+                        pt->cpu_pred[c] = pr.cpu[c];
+                }
+            }
+            ev_model_free(m);
+        }
+    }
+done:
+    free(gv);
+    free(groups);
+    free(train);
+    return rc;
+}
+
+int ev_xval_run(ev_xval_point **out, size_t *nout, const ev_record *recs, size_t n, int by,
+                const ev_fit_options *opt, ev_error *err)
+{
+    ev_fit_options dflt = EV_FIT_OPTIONS_INIT;
+    size_t *use = NULL, nuse = 0, nplat = 0, i, j, k = 0;
+    const char **plat = NULL;
+    ev_xval_point *pts = NULL;
+    int rc = EV_OK;
+
+    *out = NULL;
+    *nout = 0;
+    if (by != EV_XVAL_SIZE && by != EV_XVAL_MTU && by != EV_XVAL_BOTH)
+        return ev_error_set(err, EV_EINVAL, "cross-validation: grouping must be size, mtu or "
+                            "both");
+    if (!opt)
+        opt = &dflt;
+    use = malloc((n ? n : 1) * sizeof *use);
+    plat = malloc((n ? n : 1) * sizeof *plat);
+    if (!use || !plat) {
+        rc = ev_error_set(err, EV_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        if (!ev_xval__usable(&recs[i]))
+            continue;
+        use[nuse++] = i;
+        for (j = 0; j < nplat; j++)
+            if (strcmp(plat[j], recs[i].platform) == 0)
+                break;
+        if (j == nplat)
+            plat[nplat++] = recs[i].platform;
+    }
+    if (nuse == 0) {
+        rc = ev_error_set(err, EV_EINVAL, "cross-validation: no usable run record (status ok, "
+                          "rps > 0, CPU user/system/softirq/guest present)");
+        goto done;
+    }
+    pts = calloc(2 * nuse, sizeof *pts);
+    if (!pts) {
+        rc = ev_error_set(err, EV_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (by & EV_XVAL_SIZE)
+        rc = ev_xval__scheme(pts, &k, recs, n, use, nuse, plat, nplat, EV_XVAL_SIZE, opt, err);
+    if (rc == EV_OK && (by & EV_XVAL_MTU))
+        rc = ev_xval__scheme(pts, &k, recs, n, use, nuse, plat, nplat, EV_XVAL_MTU, opt, err);
+done:
+    free(use);
+    free(plat);
+    if (rc != EV_OK) {
+        free(pts);
+        return rc;
+    }
+    *out = pts;
+    *nout = k;
+    return EV_OK;
+}
+
+size_t ev_xval_ngroups(const ev_record *recs, size_t n, ev_xval_by scheme)
+{
+    double *v, *d = NULL;
+    size_t i, k = 0, nd = 0;
+    if (scheme != EV_XVAL_SIZE && scheme != EV_XVAL_MTU)
+        return 0;
+    v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (ev_xval__usable(&recs[i]))
+            v[k++] = ev_xval__group(&recs[i], scheme);
+    if (ev_xval__distinct(&d, &nd, v, k) != EV_OK)
+        nd = 0;
+    free(v);
+    free(d);
+    return nd;
+}
+
+void ev_xval_summarize(ev_xval_summary *s, const ev_xval_point *pts, size_t npts,
+                       const ev_record *recs, int scheme, const char *platform)
+{
+    double ape = 0, cpu[EV_NCAT] = { 0 };
+    size_t i;
+    int c;
+    memset(s, 0, sizeof *s);
+    s->rps_max_ape_pct = 0;
+    for (i = 0; i < npts; i++) {
+        const ev_xval_point *pt = &pts[i];
+        double a;
+        if (scheme && (int)pt->scheme != scheme)
+            continue;
+        if (platform && strcmp(recs[pt->record].platform, platform) != 0)
+            continue;
+        s->n++;
+        if (!pt->predicted)
+            continue;
+        s->npredicted++;
+        a = 100.0 * fabs(pt->rps_pred - pt->rps_obs) / pt->rps_obs;
+        ape += a;
+        if (a > s->rps_max_ape_pct)
+            s->rps_max_ape_pct = a;
+        for (c = 0; c < EV_NCAT; c++)
+            cpu[c] += fabs(pt->cpu_pred[c] - pt->cpu_obs[c]);
+    }
+    if (s->npredicted == 0) {
+        s->rps_mape_pct = s->rps_max_ape_pct = s->cpu_mae_max_pp = NAN;
+        for (c = 0; c < EV_NCAT; c++)
+            s->cpu_mae_pp[c] = NAN;
+        return;
+    }
+    s->rps_mape_pct = ape / (double)s->npredicted;
+    s->cpu_mae_max_pp = 0;
+    for (c = 0; c < EV_NCAT; c++) {
+        s->cpu_mae_pp[c] = cpu[c] / (double)s->npredicted;
+        if (s->cpu_mae_pp[c] > s->cpu_mae_max_pp)
+            s->cpu_mae_max_pp = s->cpu_mae_pp[c];
+    }
+}
