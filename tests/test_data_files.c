@@ -53,6 +53,18 @@ static int load_profile(const char *path, const char *text, ev_error *err)
 }
 #endif
 
+#ifdef EV_HAVE_SPEC
+#include "ev_spec.h"
+/* An experiment spec (edgevirt.spec/1), loaded by the runner's loader (driver settings too). */
+static int load_spec_json(const char *path, const char *text, ev_error *err)
+{
+    ev_spec *s = NULL;
+    int rc = ev_spec_parse(&s, text, path, err);
+    ev_spec_free(s);
+    return rc;
+}
+#endif
+
 /* ===================== SCHEMA DISPATCH TABLE =====================
  * One row per file format. The coordinator registers the other loaders here when they land:
  *   { "edgevirt.model/1",   <wrapper around ev_model_parse> },    (model)
@@ -67,6 +79,9 @@ static const struct {
     { EV_MODEL_SCHEMA, load_model_json },
 #ifdef EV_HAVE_PROFILE
     { EV_PROFILE_SCHEMA, load_profile },
+#endif
+#ifdef EV_HAVE_SPEC
+    { EV_SPEC_SCHEMA, load_spec_json },
 #endif
 };
 /* ================================================================= */

@@ -1,0 +1,52 @@
+/* ev_plan.c - see ev_plan.h. */
+#include "ev_plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+void ev_plan_point_id(char *out, size_t len, const char *tag, const char *platform, ev_op op,
+                      uint32_t value_size, uint32_t clients, uint32_t pipeline, int repeat)
+{
+    snprintf(out, len, "%s%s%s/%s/%u/c%u/P%u/r%d", tag && *tag ? tag : "",
+             tag && *tag ? "/" : "", platform, ev_op_name(op), (unsigned)value_size,
+             (unsigned)clients, (unsigned)pipeline, repeat);
+}
+
+int ev_plan_build(ev_plan_point **out, size_t *n, const ev_spec *s, ev_error *err)
+{
+    size_t total = ev_spec_npoints(s), k = 0, block = 0;
+    ev_plan_point *pts;
+    *out = NULL;
+    *n = 0;
+    pts = calloc(total ? total : 1, sizeof *pts);
+    if (!pts)
+        return ev_error_set(err, EV_ENOMEM, "out of memory");
+    for (uint32_t r = 0; r < s->repeats; r++) {
+        for (size_t b = 0; b < s->nplatforms; b++) {
+            size_t p = (b + r) % s->nplatforms;
+            for (size_t o = 0; o < s->nops; o++)
+                for (size_t z = 0; z < s->nsizes; z++)
+                    for (size_t c = 0; c < s->nclients; c++)
+                        for (size_t q = 0; q < s->npipelines; q++) {
+                            ev_plan_point *pt = &pts[k++];
+                            pt->platform = p;
+                            pt->op = s->ops[o];
+                            pt->value_size = s->value_sizes[z];
+                            pt->clients = s->clients[c];
+                            pt->pipeline = s->pipelines[q];
+                            pt->repeat = (int)r;
+                            pt->block = block;
+                            if (s->restart == EV_SPEC_RESTART_POINT)
+                                block++;
+                            ev_plan_point_id(pt->id, sizeof pt->id, s->tag, s->platforms[p].id,
+                                             pt->op, pt->value_size, pt->clients, pt->pipeline,
+                                             pt->repeat);
+                        }
+            if (s->restart == EV_SPEC_RESTART_BLOCK)
+                block++;
+        }
+    }
+    *out = pts;
+    *n = k;
+    return EV_OK;
+}
