@@ -4,3 +4,11 @@ add_executable(test_xval ${CMAKE_CURRENT_LIST_DIR}/test_xval.c)
 target_link_libraries(test_xval PRIVATE edgevirt-model)
 add_test(NAME xval COMMAND test_xval)
 set_tests_properties(xval PROPERTIES LABELS "unit")
+
+# calib_quick: scripts/calibrate-testbed.sh --quick on the real testbed (8 points, ~1 min),
+# then checks the records (tests/calib_quick.sh). Needs root: skips (77) otherwise.
+add_test(NAME calib_quick
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/calib_quick.sh ${EV_SOURCE_DIR} ${CMAKE_BINARY_DIR}
+          ${CMAKE_CURRENT_BINARY_DIR}/calib-quick)
+set_tests_properties(calib_quick PROPERTIES LABELS "root;testbed;calib" SKIP_RETURN_CODE 77
+                     TIMEOUT 180 RESOURCE_LOCK testbed_netns)
