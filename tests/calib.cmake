@@ -12,3 +12,10 @@ add_test(NAME calib_quick
           ${CMAKE_CURRENT_BINARY_DIR}/calib-quick)
 set_tests_properties(calib_quick PROPERTIES LABELS "root;testbed;calib" SKIP_RETURN_CODE 77
                      TIMEOUT 180 RESOURCE_LOCK testbed_netns)
+
+# crossval_cli: the `edgevirt-model crossval` CLI (usage, errors, --json/--csv/--out) on
+# data/paper/runs.jsonl (label "unit").
+add_test(NAME crossval_cli
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/crossval_cli.sh $<TARGET_FILE:edgevirt-model-cli>
+          ${EV_DATA_DIR} ${CMAKE_CURRENT_BINARY_DIR}/crossval_cli.tmp)
+set_tests_properties(crossval_cli PROPERTIES LABELS "unit")
