@@ -16,9 +16,12 @@
 
 int cmd_crossval(int argc, char **argv);
 
+static double xv_min_busy; /* --min-busy, shown in the outputs */
+
 static const char *const usage_crossval =
     "usage: edgevirt-model crossval RUNS.jsonl... [--by size|mtu|both] [--json | --csv]\n"
-    "                               [--out DIR] [--client-rtt S] [--sigma PP] [--corr-limit R]\n"
+    "                               [--out DIR] [--min-busy PCT] [--client-rtt S] [--sigma PP]\n"
+    "                               [--corr-limit R]\n"
     "\n"
     "Cross-validates the cost model on run records: for every held-out group (one value size,\n"
     "or one MTU) and platform, fits the model on that platform's other records and predicts\n"
@@ -35,6 +38,11 @@ static const char *const usage_crossval =
     "                      DIR/crossval-rps.{dat,gp,png,svg} and DIR/crossval-cpu.{...}\n"
     "                      (measured vs predicted, with the y = x line; needs gnuplot to\n"
     "                      render, else the .dat/.gp stay)\n"
+    "  --min-busy PCT      count in the figures only held-out points whose recorded CPU\n"
+    "                      (user+system+softirq+guest, % of one core) reached PCT: the\n"
+    "                      model's RPS is the CPU-bound throughput; a point where the CPU\n"
+    "                      did not bind cannot test it. They are still fitted, predicted\n"
+    "                      and listed (marked \"unbound\"). Default 0: every point counts\n"
     "  --client-rtt S, --sigma PP, --corr-limit R   fit options, as for `fit`\n"
     "\n"
     "Exit status: 0 ok, 1 runtime failure, 2 usage error or bad input (also: fewer than two\n"
@@ -94,7 +102,7 @@ static void xv_write_csv(FILE *f, const ev_xval_point *pts, size_t n, const ev_r
     size_t i;
     int c;
     fprintf(f, "scheme,held_out,platform,op,size_bytes,mtu_bytes,link_rate_bps,clients,pipeline,"
-               "point,predicted,ntrain,rps_measured,rps_predicted,rps_error_pct");
+               "point,predicted,bound,ntrain,rps_measured,rps_predicted,rps_error_pct");
     for (c = 0; c < EV_NCAT; c++)
         fprintf(f, ",cpu_%s_measured_pct,cpu_%s_predicted_pct", ev_cpu_names[c],
                 ev_cpu_names[c]);
@@ -104,10 +112,10 @@ static void xv_write_csv(FILE *f, const ev_xval_point *pts, size_t n, const ev_r
         const ev_record *r = &recs[p->record];
         ev_conditions cond;
         ev_fit_record_conditions(&cond, r);
-        fprintf(f, "%s,%.17g,%s,%s,%u,%.17g,%.17g,%.17g,%.17g,%s,%d,%zu,%.17g,",
+        fprintf(f, "%s,%.17g,%s,%s,%u,%.17g,%.17g,%.17g,%.17g,%s,%d,%d,%zu,%.17g,",
                 ev_xval_by_name(p->scheme), p->group, r->platform, ev_op_name(r->op),
                 r->value_size, cond.mtu, cond.link_rate_bps, cond.clients, cond.pipeline,
-                r->point, p->predicted, p->ntrain, p->rps_obs);
+                r->point, p->predicted, p->bound, p->ntrain, p->rps_obs);
         xv_cnum(f, p->rps_pred);
         fputc(',', f);
         xv_cnum(f, p->predicted ? 100.0 * (p->rps_pred - p->rps_obs) / p->rps_obs : NAN);
@@ -126,7 +134,8 @@ static void xv_write_csv(FILE *f, const ev_xval_point *pts, size_t n, const ev_r
 static void xv_json_summary(FILE *f, const ev_xval_summary *s)
 {
     int c;
-    fprintf(f, "\"points\":%zu,\"predicted\":%zu,\"rps_mape_pct\":", s->n, s->npredicted);
+    fprintf(f, "\"points\":%zu,\"predicted\":%zu,\"unbound\":%zu,\"rps_mape_pct\":", s->n,
+            s->npredicted, s->nunbound);
     xv_jnum(f, s->rps_mape_pct);
     fprintf(f, ",\"rps_max_ape_pct\":");
     xv_jnum(f, s->rps_max_ape_pct);
@@ -144,7 +153,8 @@ static void xv_write_json(FILE *f, int by, const ev_xval_point *pts, size_t n,
 {
     size_t i, j;
     int c, sch, first = 1;
-    fprintf(f, "{\"by\":\"%s\",\"points\":[", ev_xval_by_name(by));
+    fprintf(f, "{\"by\":\"%s\",\"min_busy_pct\":%.17g,\"points\":[", ev_xval_by_name(by),
+            xv_min_busy);
     for (i = 0; i < n; i++) {
         const ev_xval_point *p = &pts[i];
         const ev_record *r = &recs[p->record];
@@ -152,11 +162,12 @@ static void xv_write_json(FILE *f, int by, const ev_xval_point *pts, size_t n,
         ev_fit_record_conditions(&cond, r);
         fprintf(f, "%s{\"scheme\":\"%s\",\"held_out\":%.17g,\"platform\":\"%s\",\"op\":\"%s\","
                    "\"size\":%u,\"mtu\":%.17g,\"link_rate_bps\":%.17g,\"clients\":%.17g,"
-                   "\"pipeline\":%.17g,\"point\":\"%s\",\"predicted\":%s,\"ntrain\":%zu,"
+                   "\"pipeline\":%.17g,\"point\":\"%s\",\"predicted\":%s,\"bound\":%s,\"ntrain\":%zu,"
                    "\"rps\":{\"measured\":%.17g,\"predicted\":",
                 i ? "," : "", ev_xval_by_name(p->scheme), p->group, r->platform,
                 ev_op_name(r->op), r->value_size, cond.mtu, cond.link_rate_bps, cond.clients,
-                cond.pipeline, r->point, p->predicted ? "true" : "false", p->ntrain, p->rps_obs);
+                cond.pipeline, r->point, p->predicted ? "true" : "false",
+                p->bound ? "true" : "false", p->ntrain, p->rps_obs);
         xv_jnum(f, p->rps_pred);
         fprintf(f, "},\"cpu\":{");
         for (c = 0; c < EV_NCAT; c++) {
@@ -196,8 +207,8 @@ static void xv_write_json(FILE *f, int by, const ev_xval_point *pts, size_t n,
 
 static void xv_summary_line(FILE *f, const char *what, const ev_xval_summary *s)
 {
-    fprintf(f, "%-26s %5zu/%-5zu %8.2f %8.1f %7.2f %7.2f %8.2f %7.2f %8.2f\n", what,
-            s->npredicted, s->n, s->rps_mape_pct, s->rps_max_ape_pct, s->cpu_mae_pp[0],
+    fprintf(f, "%-26s %5zu/%-5zu %7zu %8.2f %8.1f %7.2f %7.2f %8.2f %7.2f %8.2f\n", what,
+            s->npredicted, s->n, s->nunbound, s->rps_mape_pct, s->rps_max_ape_pct, s->cpu_mae_pp[0],
             s->cpu_mae_pp[1], s->cpu_mae_pp[2], s->cpu_mae_pp[3], s->cpu_mae_max_pp);
 }
 
@@ -208,9 +219,9 @@ static void xv_write_text(FILE *f, int by, const ev_xval_point *pts, size_t n,
     int sch;
     fprintf(f, "cross-validation (leave one %s out): %zu points\n",
             by == EV_XVAL_BOTH ? "size / one MTU" : ev_xval_by_name(by), n);
-    fprintf(f, "%-6s %7s %-16s %-4s %6s %5s %9s %9s %7s  %-23s %-23s %-23s\n", "scheme",
+    fprintf(f, "%-6s %7s %-16s %-4s %6s %5s %9s %9s %7s  %-13s %-13s %-13s %-13s\n", "scheme",
             "heldout", "platform", "op", "size", "mtu", "rps_meas", "rps_pred", "err%",
-            "cpu user meas/pred", "cpu system meas/pred", "cpu softirq meas/pred");
+            "user m/p", "system m/p", "softirq m/p", "guest m/p");
     for (i = 0; i < n; i++) {
         const ev_xval_point *p = &pts[i];
         const ev_record *r = &recs[p->record];
@@ -222,17 +233,21 @@ static void xv_write_text(FILE *f, int by, const ev_xval_point *pts, size_t n,
                     r->value_size, cond.mtu, p->rps_obs, "-", "-", p->note);
             continue;
         }
-        fprintf(f, "%-6s %7g %-16s %-4s %6u %5g %9.0f %9.0f %+7.1f  %10.1f / %-10.1f %10.1f / "
-                   "%-10.1f %10.1f / %-10.1f\n",
+        fprintf(f, "%-6s %7g %-16s %-4s %6u %5g %9.0f %9.0f %+7.1f  %5.1f/%-7.1f %5.1f/%-7.1f "
+                   "%5.1f/%-7.1f %5.1f/%-7.1f%s\n",
                 ev_xval_by_name(p->scheme), p->group, r->platform, ev_op_name(r->op),
                 r->value_size, cond.mtu, p->rps_obs, p->rps_pred,
                 100.0 * (p->rps_pred - p->rps_obs) / p->rps_obs, p->cpu_obs[0], p->cpu_pred[0],
-                p->cpu_obs[1], p->cpu_pred[1], p->cpu_obs[2], p->cpu_pred[2]);
+                p->cpu_obs[1], p->cpu_pred[1], p->cpu_obs[2], p->cpu_pred[2], p->cpu_obs[3],
+                p->cpu_pred[3], p->bound ? "" : "  unbound (not counted)");
     }
     fprintf(f, "\nsummary: RPS MAPE and max APE in %%; CPU mean absolute error in percentage "
-               "points of one core\n");
-    fprintf(f, "%-26s %11s %8s %8s %7s %7s %8s %7s %8s\n", "", "predicted", "MAPE%", "maxAPE%",
-            "user", "system", "softirq", "guest", "worst");
+               "points of one core%s\n", xv_min_busy > 0 ? "" : "");
+    if (xv_min_busy > 0)
+        fprintf(f, "(counted: predicted points whose recorded CPU reached %g %%; unbound: "
+                   "below it, listed above but not counted)\n", xv_min_busy);
+    fprintf(f, "%-26s %11s %7s %8s %8s %7s %7s %8s %7s %8s\n", "", "counted", "unbound",
+            "MAPE%", "maxAPE%", "user", "system", "softirq", "guest", "worst");
     for (sch = EV_XVAL_SIZE; sch <= EV_XVAL_MTU; sch++) {
         ev_xval_summary s;
         char what[80];
@@ -321,7 +336,7 @@ static int xv_charts(const char *dir, int by, const ev_xval_point *pts, size_t n
         for (j = 0; j < nplat; j++) {
             k = 0;
             for (i = 0; i < n; i++) {
-                if ((int)pts[i].scheme != sch || !pts[i].predicted ||
+                if ((int)pts[i].scheme != sch || !pts[i].predicted || !pts[i].bound ||
                     strcmp(recs[pts[i].record].platform, plat[j]) != 0)
                     continue;
                 x[k] = pts[i].rps_obs;
@@ -338,6 +353,21 @@ static int xv_charts(const char *dir, int by, const ev_xval_point *pts, size_t n
             /* one colour per platform in both schemes */
             ev_plot_set_series_color(p, nser++, ev_plot_color(j));
         }
+    }
+    k = 0;
+    for (i = 0; i < n; i++) {
+        if (!pts[i].predicted || pts[i].bound)
+            continue;
+        x[k] = pts[i].rps_obs;
+        y[k] = pts[i].rps_pred;
+        k++;
+    }
+    if (k) {
+        snprintf(name, sizeof name, "CPU did not bind (busy < %g %%), not counted", xv_min_busy);
+        if ((rc = ev_plot_add_series(p, name, EV_STYLE_SMALLPOINTS, x, y, NULL, NULL, k)) !=
+            EV_OK)
+            goto done;
+        ev_plot_set_series_color(p, nser++, 0xb0b0b0);
     }
     lx[0] = line[0] = lo / 1.2;
     lx[1] = line[1] = hi * 1.2;
@@ -377,7 +407,7 @@ static int xv_charts(const char *dir, int by, const ev_xval_point *pts, size_t n
     for (c = 0; c < EV_NCAT; c++) {
         k = 0;
         for (i = 0; i < n; i++) {
-            if (!pts[i].predicted)
+            if (!pts[i].predicted || !pts[i].bound)
                 continue;
             x[k] = pts[i].cpu_obs[c];
             y[k] = pts[i].cpu_pred[c];
@@ -422,7 +452,7 @@ int cmd_crossval(int argc, char **argv)
         { "json", no_argument, 0, 'j' },        { "csv", no_argument, 0, 'C' },
         { "out", required_argument, 0, 'O' },   { "client-rtt", required_argument, 0, 'r' },
         { "sigma", required_argument, 0, 's' }, { "corr-limit", required_argument, 0, 'l' },
-        { 0, 0, 0, 0 }
+        { "min-busy", required_argument, 0, 'B' }, { 0, 0, 0, 0 }
     };
     ev_fit_options opt = EV_FIT_OPTIONS_INIT;
     const char *outdir = NULL, **plat = NULL;
@@ -454,6 +484,10 @@ int cmd_crossval(int argc, char **argv)
             if (xv_num(optarg, &opt.corr_limit, 1e-6, 1))
                 return xv_usage("--corr-limit: must be in (0, 1], got \"%s\"", optarg);
             break;
+        case 'B':
+            if (xv_num(optarg, &xv_min_busy, 0, 1e6))
+                return xv_usage("--min-busy: must be a percentage >= 0, got \"%s\"", optarg);
+            break;
         default: return xv_usage("%s", "bad option");
         }
     }
@@ -478,7 +512,7 @@ int cmd_crossval(int argc, char **argv)
         }
     }
     if (rc == EV_OK)
-        rc = ev_xval_run(&pts, &npts, set.recs, set.n, by, &opt, &err);
+        rc = ev_xval_run(&pts, &npts, set.recs, set.n, by, &opt, xv_min_busy, &err);
     if (rc == EV_OK) {
         plat = malloc((npts ? npts : 1) * sizeof *plat);
         if (!plat)

@@ -92,7 +92,7 @@ static void ev_xval__unpredicted(ev_xval_point *pt, size_t ntrain, const char *w
 static int ev_xval__scheme(ev_xval_point *pts, size_t *k, const ev_record *recs, size_t n,
                            const size_t *use, size_t nuse, const char *const *plat,
                            size_t nplat, ev_xval_by scheme, const ev_fit_options *opt,
-                           ev_error *err)
+                           double min_busy, ev_error *err)
 {
     double *gv = NULL, *groups = NULL;
     size_t ngroups = 0, g, i, j, p;
@@ -155,8 +155,14 @@ static int ev_xval__scheme(ev_xval_point *pts, size_t *k, const ev_record *recs,
                 pt->scheme = scheme;
                 pt->group = groups[g];
                 pt->rps_obs = r->rps;
-                for (c = 0; c < EV_NCAT; c++)
-                    pt->cpu_obs[c] = r->cpu[c];
+                {
+                    double busy = 0;
+                    for (c = 0; c < EV_NCAT; c++) {
+                        pt->cpu_obs[c] = r->cpu[c];
+                        busy += r->cpu[c];
+                    }
+                    pt->bound = busy >= min_busy;
+                }
                 if (frc != EV_OK || mp < 0) {
                     char why[160];
                     snprintf(why, sizeof why, "fit without this %s failed: %s",
@@ -195,7 +201,7 @@ done:
 }
 
 int ev_xval_run(ev_xval_point **out, size_t *nout, const ev_record *recs, size_t n, int by,
-                const ev_fit_options *opt, ev_error *err)
+                const ev_fit_options *opt, double min_busy_pct, ev_error *err)
 {
     ev_fit_options dflt = EV_FIT_OPTIONS_INIT;
     size_t *use = NULL, nuse = 0, nplat = 0, i, j, k = 0;
@@ -237,9 +243,11 @@ int ev_xval_run(ev_xval_point **out, size_t *nout, const ev_record *recs, size_t
         goto done;
     }
     if (by & EV_XVAL_SIZE)
-        rc = ev_xval__scheme(pts, &k, recs, n, use, nuse, plat, nplat, EV_XVAL_SIZE, opt, err);
+        rc = ev_xval__scheme(pts, &k, recs, n, use, nuse, plat, nplat, EV_XVAL_SIZE, opt,
+                             min_busy_pct, err);
     if (rc == EV_OK && (by & EV_XVAL_MTU))
-        rc = ev_xval__scheme(pts, &k, recs, n, use, nuse, plat, nplat, EV_XVAL_MTU, opt, err);
+        rc = ev_xval__scheme(pts, &k, recs, n, use, nuse, plat, nplat, EV_XVAL_MTU, opt,
+                             min_busy_pct, err);
 done:
     free(use);
     free(plat);
@@ -289,6 +297,10 @@ void ev_xval_summarize(ev_xval_summary *s, const ev_xval_point *pts, size_t npts
         s->n++;
         if (!pt->predicted)
             continue;
+        if (!pt->bound) {
+            s->nunbound++;
+            continue;
+        }
         s->npredicted++;
         a = 100.0 * fabs(pt->rps_pred - pt->rps_obs) / pt->rps_obs;
         ape += a;

@@ -41,6 +41,9 @@ typedef struct ev_xval_point {
     ev_xval_by scheme;          /* EV_XVAL_SIZE or EV_XVAL_MTU */
     double group;               /* the held-out value (bytes or MTU) */
     int predicted;              /* 0: no prediction (see note); the *_pred fields are NAN */
+    int bound;                  /* 1: the record's CPU (sum of the four categories) reached
+                                   min_busy_pct, i.e. the measured CPU bound applies; 0: the
+                                   point is listed but left out of the summary figures */
     size_t ntrain;              /* records the fold's model of this platform was fitted on */
     double rps_obs, rps_pred;
     double cpu_obs[EV_NCAT], cpu_pred[EV_NCAT]; /* percent of one core */
@@ -48,13 +51,17 @@ typedef struct ev_xval_point {
 } ev_xval_point;
 
 /* Run the cross-validation of records recs[0..n-1] (records that are not usable are skipped)
- * with fit options opt (NULL: EV_FIT_OPTIONS_INIT).
+ * with fit options opt (NULL: EV_FIT_OPTIONS_INIT). Every usable record is used for fitting;
+ * a held-out record whose CPU (user + system + softirq + guest, percent of one core) is below
+ * min_busy_pct is still predicted but marked bound = 0 and left out of the summaries: the
+ * model's RPS is the CPU-bound throughput, which a point where the measured CPU did not bind
+ * (on a shared host: other tenants took it) cannot test. 0 = every point counts.
  * OUT: *out (malloc'ed, caller frees) with *nout points, ordered by scheme, group, then record.
  * RETURNS EV_OK, EV_EINVAL (bad `by`, no usable record, or a scheme with fewer than two groups:
  * nothing can be held out), EV_ENOMEM, or an error of the prediction. A fold whose fit fails
  * (EV_EINVAL / EV_EMODEL from ev_fit_records) is not an error: its points carry the note. */
 int ev_xval_run(ev_xval_point **out, size_t *nout, const ev_record *recs, size_t n, int by,
-                const ev_fit_options *opt, ev_error *err);
+                const ev_fit_options *opt, double min_busy_pct, ev_error *err);
 
 /* How many distinct groups (value sizes or MTUs) the usable records have under `scheme`
  * (EV_XVAL_SIZE or EV_XVAL_MTU); a scheme needs at least two. 0 on a bad scheme or no memory. */
@@ -62,7 +69,8 @@ size_t ev_xval_ngroups(const ev_record *recs, size_t n, ev_xval_by scheme);
 
 typedef struct ev_xval_summary {
     size_t n;                   /* points considered */
-    size_t npredicted;          /* of which predicted */
+    size_t npredicted;          /* of which predicted and bound (the figures' points) */
+    size_t nunbound;            /* predicted but below min_busy_pct (not in the figures) */
     double rps_mape_pct;        /* NAN when nothing was predicted */
     double rps_max_ape_pct;
     double cpu_mae_pp[EV_NCAT];

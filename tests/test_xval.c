@@ -105,7 +105,7 @@ static void test_exact(void)
     EV_CHECK(n == 60);
     EV_CHECK(ev_xval_ngroups(recs, n, EV_XVAL_SIZE) == 5);
     EV_CHECK(ev_xval_ngroups(recs, n, EV_XVAL_MTU) == 3);
-    rc = ev_xval_run(&pts, &npts, recs, n, EV_XVAL_BOTH, NULL, &err);
+    rc = ev_xval_run(&pts, &npts, recs, n, EV_XVAL_BOTH, NULL, 0, &err);
     EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
     EV_CHECK(npts == 2 * n); /* every point once per scheme */
     /* ordered by scheme, then held-out group ascending */
@@ -163,7 +163,7 @@ static void test_noise(void)
     ev_xval_point *pts = NULL;
     ev_error err = EV_ERROR_INIT;
     ev_xval_summary s;
-    int rc = ev_xval_run(&pts, &npts, recs, n, EV_XVAL_SIZE, NULL, &err);
+    int rc = ev_xval_run(&pts, &npts, recs, n, EV_XVAL_SIZE, NULL, 0, &err);
     EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
     EV_CHECK(npts == n);
     ev_xval_summarize(&s, pts, npts, recs, EV_XVAL_SIZE, NULL);
@@ -182,7 +182,7 @@ static void test_two_mtus(void)
     size_t n = make_set(recs, 64, 1, 2, 0), npts = 0, i, predicted = 0;
     ev_xval_point *pts = NULL;
     ev_error err = EV_ERROR_INIT;
-    int rc = ev_xval_run(&pts, &npts, recs, n, EV_XVAL_MTU, NULL, &err);
+    int rc = ev_xval_run(&pts, &npts, recs, n, EV_XVAL_MTU, NULL, 0, &err);
     EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
     EV_CHECK(npts == n);
     for (i = 0; i < npts; i++) {
@@ -204,7 +204,7 @@ static void test_unpredictable(void)
     ev_xval_summary s;
     int rc;
     make_record(&recs[n++], &T[1], EV_OP_GET, 64, 1500, 0); /* tb-swseg: one record */
-    rc = ev_xval_run(&pts, &npts, recs, n, EV_XVAL_SIZE, NULL, &err);
+    rc = ev_xval_run(&pts, &npts, recs, n, EV_XVAL_SIZE, NULL, 0, &err);
     EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
     EV_CHECK(npts == n);
     for (i = 0; i < npts; i++) {
@@ -223,6 +223,46 @@ static void test_unpredictable(void)
     free(pts);
 }
 
+/* min_busy_pct: a point whose recorded CPU did not reach it is predicted but kept out of the
+ * figures (its RPS was not CPU-bound); training still uses it. */
+static void test_min_busy(void)
+{
+    ev_record recs[64];
+    size_t n = make_set(recs, 64, 1, 3, 0), npts = 0, i, unb = 0;
+    ev_xval_point *pts = NULL;
+    ev_error err = EV_ERROR_INIT;
+    ev_xval_summary s;
+    int rc, c;
+    /* one point where something else took the CPU: RPS halved, CPU per request unchanged */
+    recs[3].rps *= 0.5;
+    for (c = 0; c < EV_NCAT; c++)
+        recs[3].cpu[c] *= 0.5;
+    rc = ev_xval_run(&pts, &npts, recs, n, EV_XVAL_MTU, NULL, 90.0, &err);
+    EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
+    for (i = 0; i < npts; i++) {
+        EV_CHECK(pts[i].predicted);
+        if (pts[i].record == 3) {
+            EV_CHECK(!pts[i].bound);
+            /* the model predicts the CPU-bound capacity: twice what was measured */
+            EV_CHECK_NEAR(pts[i].rps_pred / pts[i].rps_obs, 2.0, 1e-6);
+            unb++;
+        } else
+            EV_CHECK(pts[i].bound);
+    }
+    EV_CHECK(unb == 1);
+    ev_xval_summarize(&s, pts, npts, recs, 0, NULL);
+    EV_CHECK(s.n == n && s.nunbound == 1 && s.npredicted == n - 1);
+    EV_CHECK_MSG(s.rps_mape_pct < 1e-6, "MAPE %g", s.rps_mape_pct);
+    free(pts);
+    /* without the threshold the same point counts: MAPE = 100 % / n */
+    rc = ev_xval_run(&pts, &npts, recs, n, EV_XVAL_MTU, NULL, 0, &err);
+    EV_CHECK(rc == EV_OK);
+    ev_xval_summarize(&s, pts, npts, recs, 0, NULL);
+    EV_CHECK(s.nunbound == 0 && s.npredicted == n);
+    EV_CHECK_NEAR(s.rps_mape_pct, 100.0 / (double)n, 1e-6);
+    free(pts);
+}
+
 static void test_errors(void)
 {
     ev_record recs[64];
@@ -232,16 +272,16 @@ static void test_errors(void)
     int rc;
     EV_CHECK(n == 10);
     /* one MTU: nothing to hold out */
-    rc = ev_xval_run(&pts, &npts, recs, n, EV_XVAL_MTU, NULL, &err);
+    rc = ev_xval_run(&pts, &npts, recs, n, EV_XVAL_MTU, NULL, 0, &err);
     EV_CHECK(rc == EV_EINVAL);
     EV_CHECK(pts == NULL && npts == 0);
     EV_CHECK_MSG(strstr(err.msg, "only one MTU (576)") != NULL, "%s", err.msg);
-    rc = ev_xval_run(&pts, &npts, recs, n, 0, NULL, &err);
+    rc = ev_xval_run(&pts, &npts, recs, n, 0, NULL, 0, &err);
     EV_CHECK(rc == EV_EINVAL);
     /* no usable record: failed / no CPU */
     recs[0].ok = 0;
     recs[1].cpu[EV_CPU_SOFTIRQ] = -1;
-    rc = ev_xval_run(&pts, &npts, recs, 2, EV_XVAL_SIZE, NULL, &err);
+    rc = ev_xval_run(&pts, &npts, recs, 2, EV_XVAL_SIZE, NULL, 0, &err);
     EV_CHECK(rc == EV_EINVAL);
     EV_CHECK_MSG(strstr(err.msg, "no usable run record") != NULL, "%s", err.msg);
     EV_CHECK(ev_xval_ngroups(recs, 2, EV_XVAL_SIZE) == 0);
@@ -264,10 +304,10 @@ static void test_summary(void)
     ev_record_init(&recs[1]);
     strcpy(recs[0].platform, "a");
     strcpy(recs[1].platform, "b");
-    p[0] = (ev_xval_point){ .record = 0, .scheme = EV_XVAL_SIZE, .predicted = 1,
+    p[0] = (ev_xval_point){ .record = 0, .scheme = EV_XVAL_SIZE, .predicted = 1, .bound = 1,
                             .rps_obs = 100, .rps_pred = 110,
                             .cpu_obs = { 10, 20, 5, 0 }, .cpu_pred = { 12, 19, 5, 0 } };
-    p[1] = (ev_xval_point){ .record = 1, .scheme = EV_XVAL_SIZE, .predicted = 1,
+    p[1] = (ev_xval_point){ .record = 1, .scheme = EV_XVAL_SIZE, .predicted = 1, .bound = 1,
                             .rps_obs = 200, .rps_pred = 190,
                             .cpu_obs = { 10, 20, 5, 0 }, .cpu_pred = { 10, 23, 4, 0 } };
     p[2] = (ev_xval_point){ .record = 1, .scheme = EV_XVAL_MTU, .predicted = 0,
@@ -291,6 +331,7 @@ int main(void)
     test_noise();
     test_two_mtus();
     test_unpredictable();
+    test_min_busy();
     test_errors();
     test_summary();
     return ev_test_done();
