@@ -7,7 +7,8 @@ set -u
 usage() {
     cat <<'EOF'
 usage: scripts/calibrate-testbed.sh [--quick] [--out DIR] [--build DIR] [--quota CORES]
-                                    [--repeats N] [--duration S] [--prefix NAME]
+                                    [--repeats N] [--duration S] [--min-busy PCT]
+                                    [--prefix NAME]
 
 Calibrates the cost model on the one-host testbed (docs/calibration.md). Needs root.
   1. edgevirt-testbed up --link-rate none --mtu M --offload on --gateway-cpu 1 --client-cpu 0
@@ -19,7 +20,8 @@ Calibrates the cost model on the one-host testbed (docs/calibration.md). Needs r
   3. DIR/model-input.jsonl: the records with the CPU per process (relay = VMM user/system,
      redis-server = guest) in percent of the emulated gateway core (process CPU / CORES)
   4. edgevirt-model fit -> DIR/model.json (DIR/fit.txt)
-  5. edgevirt-model crossval --by both -> DIR/crossval/ (crossval.txt, .json, .csv, charts)
+  5. edgevirt-model crossval --by both --min-busy PCT -> DIR/crossval/ (crossval.txt, .json,
+     .csv, charts)
   6. edgevirt-report plot --model DIR/model.json -> DIR/plots/
   7. edgevirt-testbed down
 
@@ -34,7 +36,10 @@ options:
                    slow enough that the gateway, not the client, binds
   --repeats N      repeats per MTU (default 3)
   --duration S     seconds per measured point (default: the spec's, 3)
-  --prefix NAME    testbed prefix (default ev; the specs name ev's namespaces)
+  --min-busy PCT   cross-validation counts only points where redis + relay used at least PCT
+                   percent of the quota, i.e. where the gateway bound (default 90); the
+                   others (another tenant of a shared host took the CPU) are listed apart
+  --prefix NAME    testbed prefix (default ev; substituted into the specs' commands)
 
 Exit status: 0 done, 1 a step failed (points that failed are in runs.jsonl as failed; rerun to
 resume), 2 usage, 77 not root (skip).
@@ -42,7 +47,7 @@ EOF
 }
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-quick=0 out= build="$here/build" quota=0.3 repeats=3 duration= prefix=ev
+quick=0 out= build="$here/build" quota=0.3 repeats=3 duration= prefix=ev min_busy=90
 while [ $# -gt 0 ]; do
     case "$1" in
     --quick) quick=1 ;;
@@ -52,6 +57,7 @@ while [ $# -gt 0 ]; do
     --repeats) repeats=${2:?--repeats needs N}; shift ;;
     --duration) duration=${2:?--duration needs seconds}; shift ;;
     --prefix) prefix=${2:?--prefix needs a name}; shift ;;
+    --min-busy) min_busy=${2:?--min-busy needs PCT}; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "calibrate-testbed.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -61,9 +67,9 @@ case "$repeats" in ''|*[!0-9]*) echo "calibrate-testbed.sh: --repeats: must be a
 [ "$repeats" -ge 1 ] || { echo "calibrate-testbed.sh: --repeats: must be >= 1" >&2; exit 2; }
 awk -v q="$quota" 'BEGIN { exit !(q + 0 > 0 && q + 0 <= 64) }' ||
     { echo "calibrate-testbed.sh: --quota: must be a number of cores in (0, 64]" >&2; exit 2; }
-if [ "$prefix" != ev ]; then
-    echo "calibrate-testbed.sh: note: the specs name the namespaces of prefix ev; using $prefix" >&2
-fi
+case "$prefix" in ''|*[!a-z0-9]*) echo "calibrate-testbed.sh: --prefix: lower-case letters and digits" >&2; exit 2 ;; esac
+awk -v q="$min_busy" 'BEGIN { exit !(q + 0 >= 0 && q + 0 <= 100) }' ||
+    { echo "calibrate-testbed.sh: --min-busy: must be a percentage in [0, 100]" >&2; exit 2; }
 if [ -z "$out" ]; then
     if [ $quick = 1 ]; then out="$build/calib-quick"; else out="$here/data/testbed"; fi
 fi
@@ -119,10 +125,22 @@ in_gateway() {
 }
 
 # The spec of one round: repeats = round (so only repeat round-1 is new; the runner resumes
-# the rest), the quota named in every record's platform.version, optional duration.
+# the rest), the quota named in every record's platform.version, optional duration, and the
+# testbed prefix substituted for the specs' "ev" (commands and the pid folder).
 round_spec() { # SRC ROUND DST
-    jq --argjson r "$2" --arg q "$quota" --arg d "${duration}" '
+    jq --argjson r "$2" --arg q "$quota" --arg d "${duration}" --arg p "$prefix" '
+        def sub_prefix: if type == "array" then
+                . as $v
+                | [range(0; $v | length) as $i
+                   | if $i > 0 and $v[$i - 1] == "--prefix" and $v[$i] == "ev" then $p
+                     else ($v[$i] | if type == "string" then sub("^/run/edgevirt-calib/ev-";
+                           "/run/edgevirt-calib/" + $p + "-") else . end) end]
+              else . end;
         .repeats = $r
+        | .platforms |= map(.settings |= with_entries(.value |= (sub_prefix
+              | if type == "string" then sub("^/run/edgevirt-calib/ev-";
+                    "/run/edgevirt-calib/" + $p + "-") else . end)))
+        | .client.prefix |= sub_prefix
         | .platforms |= map(.settings.version = (.settings.version + ", gateway quota "
                                                   + $q + " core"))
         | if $d != "" then .workload.duration_s = ($d | tonumber) else . end' "$1" > "$3"
@@ -203,7 +221,7 @@ edgevirt-model fit "$out/model-input.jsonl" -o "$out/model.json" --name testbed-
     > "$out/fit.txt" || exit 1
 log "cross-validation -> $out/crossval/"
 mkdir -p "$out/crossval" || exit 1
-edgevirt-model crossval "$out/model-input.jsonl" --by both --out "$out/crossval" \
+edgevirt-model crossval "$out/model-input.jsonl" --by both --min-busy "$min_busy" --out "$out/crossval" \
     > "$out/crossval/crossval.txt" 2>&1 || exit 1
 sed -n '/^summary/,$p' "$out/crossval/crossval.txt" >&2
 if [ -x "$build/plots/report/edgevirt-report" ]; then

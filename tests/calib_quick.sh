@@ -7,7 +7,8 @@
 set -u
 src=$1 build=$2 out=$3
 rm -rf "$out"
-sh "$src/scripts/calibrate-testbed.sh" --quick --build "$build" --out "$out"
+# its own testbed prefix, so that it never touches a calibration running on the default "ev"
+sh "$src/scripts/calibrate-testbed.sh" --quick --build "$build" --out "$out" --prefix evcq
 rc=$?
 [ $rc = 77 ] && exit 77
 if [ $rc != 0 ]; then
@@ -36,7 +37,7 @@ v=$(jq -s 'all(.cpu.basis == "process/quota 0.3" and .cpu.softirq == 0)' "$out/m
 [ "$v" = true ] && echo "ok: model-input.jsonl CPU basis" || { echo "FAILED: model-input.jsonl CPU basis" >&2; fail=1; }
 "$build/model/edgevirt-model" validate "$out/model-input.jsonl" || fail=1
 # the testbed is down again (teardown ran)
-if ip netns list 2>/dev/null | grep -q '^evgateway'; then
+if ip netns list 2>/dev/null | grep -q "^evcqgateway"; then
     echo "FAILED: the testbed is still up after the script" >&2
     fail=1
 fi
