@@ -198,6 +198,20 @@ static void xv_write_json(FILE *f, int by, const ev_xval_point *pts, size_t n,
             else
                 fprintf(f, "\"%s\",", plat[j - 1]);
             xv_json_summary(f, &s);
+            {
+                ev_xval_summary sm;
+                double sr, sc;
+                const char *pl = j == 0 ? NULL : plat[j - 1];
+                ev_xval_summarize_means(&sm, pts, n, recs, sch, pl);
+                ev_xval_repeat_scatter(&sr, &sc, pts, n, recs, sch, pl);
+                fprintf(f, ",\"vs_mean_of_repeats\":{");
+                xv_json_summary(f, &sm);
+                fprintf(f, "},\"repeat_scatter\":{\"rps_pct\":");
+                xv_jnum(f, sr);
+                fprintf(f, ",\"cpu_worst_pp\":");
+                xv_jnum(f, sc);
+                fputc('}', f);
+            }
             fputc('}', f);
             first = 0;
         }
@@ -260,6 +274,31 @@ static void xv_write_text(FILE *f, int by, const ev_xval_point *pts, size_t n,
             ev_xval_summarize(&s, pts, n, recs, sch, plat[j]);
             snprintf(what, sizeof what, "  %s", plat[j]);
             xv_summary_line(f, what, &s);
+        }
+    }
+    fprintf(f, "\nagainst the mean of each configuration's repeats (counted: configurations), "
+               "and the repeats' own scatter around that mean (the noise floor)\n");
+    fprintf(f, "%-26s %11s %7s %8s %8s %7s %7s %8s %7s %8s %9s %9s\n", "", "counted", "unbound",
+            "MAPE%", "maxAPE%", "user", "system", "softirq", "guest", "worst", "scatter%",
+            "scatterpp");
+    for (sch = EV_XVAL_SIZE; sch <= EV_XVAL_MTU; sch++) {
+        ev_xval_summary s;
+        char what[80];
+        if (!(by & sch))
+            continue;
+        for (j = 0; j <= nplat; j++) {
+            const char *pl = j == 0 ? NULL : plat[j - 1];
+            double sr, sc;
+            ev_xval_summarize_means(&s, pts, n, recs, sch, pl);
+            ev_xval_repeat_scatter(&sr, &sc, pts, n, recs, sch, pl);
+            if (j == 0)
+                snprintf(what, sizeof what, "leave-one-%s-out", ev_xval_by_name(sch));
+            else
+                snprintf(what, sizeof what, "  %s", pl);
+            fprintf(f, "%-26s %5zu/%-5zu %7zu %8.2f %8.1f %7.2f %7.2f %8.2f %7.2f %8.2f %9.2f "
+                       "%9.2f\n", what, s.npredicted, s.n, s.nunbound, s.rps_mape_pct,
+                    s.rps_max_ape_pct, s.cpu_mae_pp[0], s.cpu_mae_pp[1], s.cpu_mae_pp[2],
+                    s.cpu_mae_pp[3], s.cpu_mae_max_pp, sr, sc);
         }
     }
 }

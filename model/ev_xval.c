@@ -323,3 +323,155 @@ void ev_xval_summarize(ev_xval_summary *s, const ev_xval_point *pts, size_t npts
             s->cpu_mae_max_pp = s->cpu_mae_pp[c];
     }
 }
+
+/* ---- per-configuration means ---- */
+
+static int ev_xval__same_config(const ev_xval_point *a, const ev_xval_point *b,
+                                const ev_record *recs)
+{
+    const ev_record *x = &recs[a->record], *y = &recs[b->record];
+    ev_conditions cx, cy;
+    if (a->scheme != b->scheme || x->op != y->op || x->value_size != y->value_size ||
+        strcmp(x->platform, y->platform) != 0)
+        return 0;
+    ev_fit_record_conditions(&cx, x);
+    ev_fit_record_conditions(&cy, y);
+    return cx.key_size == cy.key_size && cx.mtu == cy.mtu &&
+           cx.link_rate_bps == cy.link_rate_bps && cx.clients == cy.clients &&
+           cx.pipeline == cy.pipeline;
+}
+
+static int ev_xval__selected(const ev_xval_point *pt, const ev_record *recs, int scheme,
+                             const char *platform)
+{
+    if (scheme && (int)pt->scheme != scheme)
+        return 0;
+    return !platform || strcmp(recs[pt->record].platform, platform) == 0;
+}
+
+/* Group the selected points into configurations: grp[i] = index of the first point of i's
+ * configuration, or (size_t)-1 when i is not selected. */
+static int ev_xval__groups(size_t **grp, const ev_xval_point *pts, size_t npts,
+                           const ev_record *recs, int scheme, const char *platform)
+{
+    size_t *g = malloc((npts ? npts : 1) * sizeof *g), i, j;
+    if (!g)
+        return EV_ENOMEM;
+    for (i = 0; i < npts; i++) {
+        g[i] = (size_t)-1;
+        if (!ev_xval__selected(&pts[i], recs, scheme, platform))
+            continue;
+        g[i] = i;
+        for (j = 0; j < i; j++)
+            if (g[j] == j && ev_xval__same_config(&pts[i], &pts[j], recs)) {
+                g[i] = j;
+                break;
+            }
+    }
+    *grp = g;
+    return EV_OK;
+}
+
+int ev_xval_summarize_means(ev_xval_summary *s, const ev_xval_point *pts, size_t npts,
+                            const ev_record *recs, int scheme, const char *platform)
+{
+    double ape = 0, cpu[EV_NCAT] = { 0 };
+    size_t *g = NULL, i, j;
+    int c;
+    memset(s, 0, sizeof *s);
+    if (ev_xval__groups(&g, pts, npts, recs, scheme, platform) != EV_OK)
+        return EV_ENOMEM;
+    for (i = 0; i < npts; i++) {
+        double obs = 0, cobs[EV_NCAT] = { 0 }, a;
+        size_t k = 0;
+        int predicted = 0;
+        if (g[i] != i)
+            continue;
+        s->n++;
+        for (j = i; j < npts; j++) {
+            if (g[j] != i || !pts[j].predicted)
+                continue;
+            predicted = 1;
+            if (!pts[j].bound)
+                continue;
+            obs += pts[j].rps_obs;
+            for (c = 0; c < EV_NCAT; c++)
+                cobs[c] += pts[j].cpu_obs[c];
+            k++;
+        }
+        if (!predicted)
+            continue;
+        if (!k) {
+            s->nunbound++;
+            continue;
+        }
+        s->npredicted++;
+        obs /= (double)k;
+        a = 100.0 * fabs(pts[i].rps_pred - obs) / obs;
+        ape += a;
+        if (a > s->rps_max_ape_pct)
+            s->rps_max_ape_pct = a;
+        for (c = 0; c < EV_NCAT; c++)
+            cpu[c] += fabs(pts[i].cpu_pred[c] - cobs[c] / (double)k);
+    }
+    free(g);
+    if (s->npredicted == 0) {
+        s->rps_mape_pct = s->rps_max_ape_pct = s->cpu_mae_max_pp = NAN;
+        for (c = 0; c < EV_NCAT; c++)
+            s->cpu_mae_pp[c] = NAN;
+        return EV_OK;
+    }
+    s->rps_mape_pct = ape / (double)s->npredicted;
+    for (c = 0; c < EV_NCAT; c++) {
+        s->cpu_mae_pp[c] = cpu[c] / (double)s->npredicted;
+        if (s->cpu_mae_pp[c] > s->cpu_mae_max_pp)
+            s->cpu_mae_max_pp = s->cpu_mae_pp[c];
+    }
+    return EV_OK;
+}
+
+int ev_xval_repeat_scatter(double *rps_pct, double *cpu_pp, const ev_xval_point *pts,
+                           size_t npts, const ev_record *recs, int scheme,
+                           const char *platform)
+{
+    double dev = 0, cdev[EV_NCAT] = { 0 };
+    size_t *g = NULL, i, j, nrun = 0;
+    int c;
+    *rps_pct = *cpu_pp = NAN;
+    if (ev_xval__groups(&g, pts, npts, recs, scheme, platform) != EV_OK)
+        return EV_ENOMEM;
+    for (i = 0; i < npts; i++) {
+        double m = 0, cm[EV_NCAT] = { 0 };
+        size_t k = 0;
+        if (g[i] != i)
+            continue;
+        for (j = i; j < npts; j++)
+            if (g[j] == i && pts[j].bound) {
+                m += pts[j].rps_obs;
+                for (c = 0; c < EV_NCAT; c++)
+                    cm[c] += pts[j].cpu_obs[c];
+                k++;
+            }
+        if (k < 2)
+            continue;
+        m /= (double)k;
+        for (c = 0; c < EV_NCAT; c++)
+            cm[c] /= (double)k;
+        for (j = i; j < npts; j++)
+            if (g[j] == i && pts[j].bound) {
+                dev += 100.0 * fabs(pts[j].rps_obs - m) / m;
+                for (c = 0; c < EV_NCAT; c++)
+                    cdev[c] += fabs(pts[j].cpu_obs[c] - cm[c]);
+                nrun++;
+            }
+    }
+    free(g);
+    if (nrun) {
+        *rps_pct = dev / (double)nrun;
+        *cpu_pp = 0;
+        for (c = 0; c < EV_NCAT; c++)
+            if (cdev[c] / (double)nrun > *cpu_pp)
+                *cpu_pp = cdev[c] / (double)nrun;
+    }
+    return EV_OK;
+}

@@ -82,4 +82,23 @@ typedef struct ev_xval_summary {
 void ev_xval_summarize(ev_xval_summary *s, const ev_xval_point *pts, size_t npts,
                        const ev_record *recs, int scheme, const char *platform);
 
+/* The same figures against the MEAN of each point's repeats: held-out points of one scheme
+ * with the same platform, op, value size, key size, MTU, link rate, clients and pipeline (the
+ * same conditions, hence the same fold and the same prediction) are averaged first (RPS and
+ * each CPU category: arithmetic mean over repeats of one configuration), then compared. This
+ * separates the model's error from the scatter of single repeats. s->n and s->npredicted count
+ * points (configurations), s->nunbound the configurations left out (none of whose repeats
+ * were bound; unbound repeats are left out of a mean). RETURNS EV_OK or EV_ENOMEM. */
+int ev_xval_summarize_means(ev_xval_summary *s, const ev_xval_point *pts, size_t npts,
+                            const ev_record *recs, int scheme, const char *platform);
+
+/* The scatter of the repeats themselves (the noise floor of any prediction): over the same
+ * points as ev_xval_summarize_means, the mean over bound repeats of
+ * 100 * |rps - mean rps of its configuration| / mean (in *rps_pct) and the same for the CPU
+ * categories in percentage points, worst category (in *cpu_pp). NAN when no configuration has
+ * two bound repeats. RETURNS EV_OK or EV_ENOMEM. */
+int ev_xval_repeat_scatter(double *rps_pct, double *cpu_pp, const ev_xval_point *pts,
+                           size_t npts, const ev_record *recs, int scheme,
+                           const char *platform);
+
 #endif

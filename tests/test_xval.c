@@ -325,6 +325,54 @@ static void test_summary(void)
     EV_CHECK_NEAR(s.rps_mape_pct, 5.0, 1e-12);
 }
 
+/* Means over the repeats of one configuration, and the repeats' scatter. */
+static void test_means(void)
+{
+    ev_record recs[3];
+    ev_xval_point p[4];
+    ev_xval_summary s;
+    double sr, sc;
+    int i;
+    for (i = 0; i < 3; i++) {
+        ev_record_init(&recs[i]);
+        strcpy(recs[i].platform, "a");
+        recs[i].value_size = 64;
+        recs[i].mtu = 1500;
+    }
+    recs[2].value_size = 1024; /* another configuration */
+    memset(p, 0, sizeof p);
+    /* two repeats of one configuration: 100 and 120 rps, one prediction 110 */
+    p[0] = (ev_xval_point){ .record = 0, .scheme = EV_XVAL_SIZE, .predicted = 1, .bound = 1,
+                            .rps_obs = 100, .rps_pred = 110, .cpu_obs = { 10, 0, 0, 0 },
+                            .cpu_pred = { 12, 0, 0, 0 } };
+    p[1] = (ev_xval_point){ .record = 1, .scheme = EV_XVAL_SIZE, .predicted = 1, .bound = 1,
+                            .rps_obs = 120, .rps_pred = 110, .cpu_obs = { 12, 0, 0, 0 },
+                            .cpu_pred = { 12, 0, 0, 0 } };
+    /* a configuration with one repeat, 20 % off */
+    p[2] = (ev_xval_point){ .record = 2, .scheme = EV_XVAL_SIZE, .predicted = 1, .bound = 1,
+                            .rps_obs = 50, .rps_pred = 60 };
+    /* the same record in the other scheme: not mixed into the size scheme's means */
+    p[3] = (ev_xval_point){ .record = 0, .scheme = EV_XVAL_MTU, .predicted = 1, .bound = 1,
+                            .rps_obs = 100, .rps_pred = 1000 };
+    EV_CHECK(ev_xval_summarize_means(&s, p, 4, recs, EV_XVAL_SIZE, NULL) == EV_OK);
+    EV_CHECK(s.n == 2 && s.npredicted == 2 && s.nunbound == 0);
+    EV_CHECK_NEAR(s.rps_mape_pct, (0.0 + 20.0) / 2, 1e-12);
+    EV_CHECK_NEAR(s.rps_max_ape_pct, 20.0, 1e-12);
+    EV_CHECK_NEAR(s.cpu_mae_pp[0], (1.0 + 0.0) / 2, 1e-12); /* mean CPU 11 vs 12 */
+    EV_CHECK(ev_xval_repeat_scatter(&sr, &sc, p, 4, recs, EV_XVAL_SIZE, NULL) == EV_OK);
+    EV_CHECK_NEAR(sr, 100.0 * 10.0 / 110.0, 1e-9); /* |100-110| and |120-110| over 110 */
+    EV_CHECK_NEAR(sc, 1.0, 1e-12);
+    /* an unbound repeat is left out of its mean; a configuration without a bound repeat is
+     * counted as unbound */
+    p[1].bound = 0;
+    p[2].bound = 0;
+    EV_CHECK(ev_xval_summarize_means(&s, p, 4, recs, EV_XVAL_SIZE, NULL) == EV_OK);
+    EV_CHECK(s.n == 2 && s.npredicted == 1 && s.nunbound == 1);
+    EV_CHECK_NEAR(s.rps_mape_pct, 10.0, 1e-12);
+    EV_CHECK(ev_xval_repeat_scatter(&sr, &sc, p, 4, recs, EV_XVAL_SIZE, NULL) == EV_OK);
+    EV_CHECK(isnan(sr)); /* no configuration has two bound repeats */
+}
+
 int main(void)
 {
     test_exact();
@@ -334,5 +382,6 @@ int main(void)
     test_min_busy();
     test_errors();
     test_summary();
+    test_means();
     return ev_test_done();
 }
