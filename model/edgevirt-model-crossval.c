@@ -368,7 +368,7 @@ static int xv_charts(const char *dir, int by, const ev_xval_point *pts, size_t n
     ev_plot_set_log(p, 1, 1);
     ev_plot_set_range(p, 'x', lo / 1.2, hi * 1.2);
     ev_plot_set_range(p, 'y', lo / 1.2, hi * 1.2);
-    ev_plot_set_key(p, "top left");
+    ev_plot_set_key(p, "bottom right");
     for (sch = EV_XVAL_SIZE; sch <= EV_XVAL_MTU; sch++) {
         if (!(by & sch))
             continue;
@@ -467,7 +467,7 @@ static int xv_charts(const char *dir, int by, const ev_xval_point *pts, size_t n
     {
         ev_xval_summary s;
         ev_xval_summarize(&s, pts, n, recs, 0, NULL);
-        snprintf(note, sizeof note, "CPU MAE (all held-out points), worst category: %.1f pp",
+        snprintf(note, sizeof note, "CPU MAE (counted held-out points), worst category: %.1f pp",
                  s.cpu_mae_max_pp);
         ev_plot_set_note(p, note);
     }
