@@ -24,10 +24,39 @@ static int write_all(int fd, const char *buf, size_t len)
     return 0;
 }
 
+/* fsync the folder holding path, so that a file just created or renamed there survives a
+ * crash too (fsync of the file alone does not persist its directory entry). */
+static int fsync_parent(const char *path)
+{
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    int fd, rc;
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else if ((size_t)(slash - path) < sizeof dir)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    else
+        return -1;
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
 int ev_fs_append_durable(const char *path, const char *buf, size_t len, ev_error *err)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int created = 0, fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
     struct stat st;
+    if (fd < 0 && errno == ENOENT) {
+        fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+        created = fd >= 0;
+        if (fd < 0 && errno == EEXIST) /* created by someone else in between */
+            fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+    }
     if (fd < 0)
         return ev_error_sys(err, EV_EIO, errno, "%s: cannot open for append", path);
     if (fstat(fd, &st) == 0 && st.st_size > 0) {
@@ -47,6 +76,8 @@ int ev_fs_append_durable(const char *path, const char *buf, size_t len, ev_error
     }
     if (close(fd) < 0)
         return ev_error_sys(err, EV_EIO, errno, "%s: close failed", path);
+    if (created && fsync_parent(path) < 0)
+        return ev_error_sys(err, EV_EIO, errno, "%s: cannot fsync its folder", path);
     return EV_OK;
 }
 
@@ -70,6 +101,8 @@ int ev_fs_write_atomic(const char *path, const char *buf, size_t len, ev_error *
         unlink(tmp);
         return ev_error_sys(err, EV_EIO, e, "%s: cannot replace", path);
     }
+    if (fsync_parent(path) < 0)
+        return ev_error_sys(err, EV_EIO, errno, "%s: cannot fsync its folder", path);
     return EV_OK;
 }
 
@@ -79,8 +112,9 @@ int ev_fs_read_all(char **out, size_t *len_out, const char *path, ev_error *err)
     char *buf = NULL;
     size_t cap = 0, len = 0;
     *out = NULL;
-    if (!f)
-        return ev_error_sys(err, errno == ENOENT ? EV_ENOENT : EV_EIO, errno, "%s", path);
+    if (!f) /* ESRCH: a /proc/PID file of a process that has just gone */
+        return ev_error_sys(err, (errno == ENOENT || errno == ESRCH) ? EV_ENOENT : EV_EIO, errno,
+                            "%s", path);
     for (;;) {
         size_t n;
         if (cap - len < 4096) {
@@ -100,9 +134,13 @@ int ev_fs_read_all(char **out, size_t *len_out, const char *path, ev_error *err)
             break;
     }
     if (ferror(f)) {
+        int e = errno;
         free(buf);
         fclose(f);
-        return ev_error_set(err, EV_EIO, "%s: read error", path);
+        /* a directory named where a file is expected is bad input (exit 2), not an I/O
+         * failure */
+        return ev_error_sys(err, e == EISDIR ? EV_EINVAL : e == ESRCH ? EV_ENOENT : EV_EIO, e,
+                            "%s: cannot read", path);
     }
     fclose(f);
     buf[len] = '\0';

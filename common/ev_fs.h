@@ -10,15 +10,18 @@
 /* Append `len` bytes (normally one JSONL record ending in '\n') to `path`, creating it
  * (mode 0644) if needed; write(2) loops, then fsync(2). If the file's last byte is not '\n'
  * (a truncated last line left by a crash), a '\n' is written first so the new record starts
- * on its own line. RETURNS EV_OK or EV_EIO with detail in err. */
+ * on its own line. A file it creates also has its folder fsync'ed. RETURNS EV_OK or EV_EIO
+ * with detail in err. */
 int ev_fs_append_durable(const char *path, const char *buf, size_t len, ev_error *err);
 
 /* Write `len` bytes to `path` atomically: PATH.tmp.XXXXXX in the same folder, fsync,
- * rename over path. RETURNS EV_OK or EV_EIO. */
+ * rename over path, fsync the folder. RETURNS EV_OK or EV_EIO. */
 int ev_fs_write_atomic(const char *path, const char *buf, size_t len, ev_error *err);
 
 /* Read a whole file into a NUL-terminated malloc'ed buffer (*out, caller frees with free()).
- * *len_out (may be NULL) gets the length. RETURNS EV_OK, EV_ENOENT or EV_EIO. */
+ * *len_out (may be NULL) gets the length. Also used for /proc and /sys files (read to EOF,
+ * their size is not known in advance). RETURNS EV_OK, EV_ENOENT (missing, or a /proc/PID file
+ * of a process that has gone: ESRCH), EV_EINVAL (path is a directory) or EV_EIO. */
 int ev_fs_read_all(char **out, size_t *len_out, const char *path, ev_error *err);
 
 /* mkdir -p. RETURNS EV_OK or EV_EIO. */

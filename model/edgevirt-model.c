@@ -217,6 +217,22 @@ typedef struct pred_row {
     ev_prediction p;
 } pred_row;
 
+/* a JSON string literal: platform ids come from model files, which do not restrict them */
+static void put_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
 static void write_pred_json(FILE *f, const pred_row *rows, size_t n, ev_op op, double size)
 {
     size_t i;
@@ -224,10 +240,11 @@ static void write_pred_json(FILE *f, const pred_row *rows, size_t n, ev_op op, d
     fprintf(f, "{\"predictions\":[");
     for (i = 0; i < n; i++) {
         const ev_prediction *p = &rows[i].p;
-        fprintf(f, "%s{\"platform\":\"%s\",\"op\":\"%s\",\"size\":%.17g,\"rps\":%.17g,"
-                   "\"rps_lo\":%.17g,\"rps_hi\":%.17g,\"cpu\":{",
-                i ? "," : "", rows[i].platform, ev_op_name(op), size, p->rps, p->rps_lo,
-                p->rps_hi);
+        fprintf(f, "%s{\"platform\":", i ? "," : "");
+        put_json_str(f, rows[i].platform);
+        fprintf(f, ",\"op\":\"%s\",\"size\":%.17g,\"rps\":%.17g,\"rps_lo\":%.17g,"
+                   "\"rps_hi\":%.17g,\"cpu\":{",
+                ev_op_name(op), size, p->rps, p->rps_lo, p->rps_hi);
         for (c = 0; c < EV_NCAT; c++)
             fprintf(f, "%s\"%s\":%.17g", c ? "," : "", ev_cpu_names[c], p->cpu[c]);
         fprintf(f, "},\"bottleneck\":\"%s\"}", ev_bound_name(p->bound, p->bound_cat));
@@ -306,8 +323,8 @@ static int cmd_predict(int argc, char **argv)
             break;
         case 's':
             if (parse_num(optarg, &size, 1, 1e9))
-                return usage_error(usage_predict, "--size: must be a number of bytes >= 1, got "
-                                                  "\"%s\"", optarg);
+                return usage_error(usage_predict, "--size: must be a number of bytes in "
+                                                  "1..1e9, got \"%s\"", optarg);
             break;
         case 'M':
             if (parse_num(optarg, &cond.mtu, 68, 65536))
@@ -352,10 +369,11 @@ static int cmd_predict(int argc, char **argv)
         ev_model_free(m);
         return fail(&err, EV_ENOENT);
     }
-    rows = calloc(ev_model_nplatforms(m), sizeof *rows);
+    rows = calloc(ev_model_nplatforms(m) + 1, sizeof *rows);
     if (!rows) {
         ev_model_free(m);
-        return 1;
+        ev_error_set(&err, EV_ENOMEM, "out of memory");
+        return fail(&err, EV_ENOMEM);
     }
     for (i = 0; i < ev_model_nplatforms(m); i++) {
         ev_platform_info pi;
@@ -430,8 +448,10 @@ static int cmd_fit(int argc, char **argv)
     if (nfiles < 1)
         return usage_error(usage_fit, "%s", "at least one RUNS.jsonl is required");
     counts = calloc((size_t)nfiles, sizeof *counts);
-    if (!counts)
-        return 1;
+    if (!counts) {
+        ev_error_set(&err, EV_ENOMEM, "out of memory");
+        return fail(&err, EV_ENOMEM);
+    }
     for (f = 0; f < nfiles && rc == EV_OK; f++) {
         size_t before = set.n;
         rc = ev_recset_load(&set, argv[optind + f], 0, NULL, &err);

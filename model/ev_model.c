@@ -322,9 +322,13 @@ int ev_model_counts(ev_counts *out, const ev_platform_info *pi, ev_op op, double
 {
     double h = pi->tcp_header_bytes, q, r, mss_c, seg_g, mss_w, ntx_w, nrx_w;
     memset(out, 0, sizeof *out);
-    if (!(value_size >= 0) || !(cond->key_size >= 1))
-        return ev_error_set(err, EV_EINVAL, "value size and key size must be >= 0 and >= 1");
-    if (!(h > 0) || !(cond->mtu > h + 8) || !(pi->guest_pkt_bytes > h + 8))
+    /* finite: an infinite size would never finish the RESP digit count */
+    if (!(value_size >= 0) || !(cond->key_size >= 1) || !isfinite(value_size) ||
+        !isfinite(cond->key_size))
+        return ev_error_set(err, EV_EINVAL, "value size and key size must be finite, >= 0 "
+                                            "and >= 1");
+    if (!(h > 0) || !(cond->mtu > h + 8) || !(pi->guest_pkt_bytes > h + 8) ||
+        !isfinite(cond->mtu) || !isfinite(pi->guest_pkt_bytes))
         return ev_error_set(err, EV_EINVAL,
                             "mtu %g / guest packet size %g too small for %g B of TCP/IP headers",
                             cond->mtu, pi->guest_pkt_bytes, h);

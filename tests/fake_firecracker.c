@@ -17,7 +17,9 @@
  *
  * Fault injection: --fail-on METHOD:PATH (answer 400 for that request), --never-ready (start no
  * redis-server), --crash-after N (exit with status 70, without answering, when request N+1
- * arrives), --crash-after-boot S (exit with status 71 S seconds after InstanceStart).
+ * arrives), --crash-after-boot S (exit with status 71 S seconds after InstanceStart),
+ * --listen-delay S (sleep S seconds between bind(2) and listen(2): the socket file exists but
+ * refuses connections, the window every real VMM has at start-up).
  * --log FILE appends "METHOD PATH STATUS" per request, so tests can check the boot order. */
 #include <ctype.h>
 #include <errno.h>
@@ -385,6 +387,7 @@ static void usage(FILE *f)
             "usage: fake_firecracker --api-sock PATH [--spec FILE] [--log FILE]\n"
             "         [--redis-server PATH --redis-port N] [--fail-on METHOD:PATH]...\n"
             "         [--never-ready] [--crash-after N] [--crash-after-boot SECONDS]\n"
+            "         [--listen-delay SECONDS]\n"
             "A FAKE Firecracker API server for tests (no Firecracker binary exists here):\n"
             "checks every request against the real swagger spec (default %s),\n"
             "answers 204 or 400 {\"fault_message\": ...}; boots nothing.\n",
@@ -397,7 +400,7 @@ int main(int argc, char **argv)
     const char *fail_on[8];
     int nfail = 0, never_ready = 0, i, lfd, nreq = 0;
     long crash_after = -1;
-    double crash_after_boot = -1;
+    double crash_after_boot = -1, listen_delay = 0;
     struct timespec boot_at = {0, 0};
     struct sockaddr_un sa;
     struct sigaction act;
@@ -438,6 +441,8 @@ int main(int argc, char **argv)
             crash_after = strtol(v, NULL, 10);
         else if (strcmp(a, "--crash-after-boot") == 0)
             crash_after_boot = strtod(v, NULL);
+        else if (strcmp(a, "--listen-delay") == 0)
+            listen_delay = strtod(v, NULL);
         else {
             fprintf(stderr, "fake_firecracker: unknown option %s\n", a);
             usage(stderr);
@@ -485,7 +490,16 @@ int main(int argc, char **argv)
     }
     strcpy(sa.sun_path, sock);
     /* like Firecracker: refuse to run over an existing socket path */
-    if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(lfd, 16) != 0) {
+    if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        fprintf(stderr, "fake_firecracker: cannot bind %s: %s\n", sock, strerror(errno));
+        return 1;
+    }
+    if (listen_delay > 0) {
+        struct timespec ts = {(time_t)listen_delay,
+                              (long)((listen_delay - floor(listen_delay)) * 1e9)};
+        nanosleep(&ts, NULL);
+    }
+    if (listen(lfd, 16) != 0) {
         fprintf(stderr, "fake_firecracker: cannot listen on %s: %s\n", sock, strerror(errno));
         return 1;
     }

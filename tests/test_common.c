@@ -3,6 +3,7 @@
 #include "ev_test.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 int main(void)
@@ -41,6 +42,19 @@ int main(void)
     snprintf(path, sizeof path, "%s/r.jsonl", dir);
     unlink(path);
     EV_CHECK(ev_fs_read_all(&buf, &len, "/nonexistent/x", &err) == EV_ENOENT);
+    /* a folder where a file is expected is bad input (exit 2) and the message says why */
+    EV_CHECK(ev_fs_read_all(&buf, &len, dir, &err) == EV_EINVAL);
+    EV_CHECK(strstr(err.msg, "Is a directory") != NULL);
+    EV_CHECK(ev_exit_code(err.code) == 2);
+    /* append creates a missing file (and fsyncs its folder) */
+    snprintf(path, sizeof path, "%s/new.jsonl", dir);
+    EV_CHECK(ev_fs_append_durable(path, "{}\n", 3, &err) == EV_OK);
+    EV_CHECK(ev_fs_read_all(&buf, &len, path, &err) == EV_OK && len == 3);
+    free(buf);
+    unlink(path);
+    /* a relative path (folder ".") works for both writers */
+    EV_CHECK(ev_fs_write_atomic("ev_test_common_rel.json", "{}\n", 3, &err) == EV_OK);
+    unlink("ev_test_common_rel.json");
     snprintf(path, sizeof path, "%s/a/b/c", dir);
     EV_CHECK(ev_fs_mkdirs(path, &err) == EV_OK);
     rmdir(path);

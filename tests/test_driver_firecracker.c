@@ -18,31 +18,17 @@
 
 #include <curl/curl.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "ev_driver.h"
 #include "ev_time.h"
 #include "ev_fs.h"
 #include "ev_test.h"
+#include "ev_test_net.h"
 
 static const char *g_fake;
 static char g_log[256];
-
-static int free_port(void)
-{
-    struct sockaddr_in a;
-    socklen_t l = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &l) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
 
 /* a driver on the fake; extra is more JSON array elements for extra_args, fields more fields */
 static ev_driver *make(int port, const char *extra, const char *fields)
@@ -116,6 +102,20 @@ static long raw(const char *sock, const char *method, const char *path, const ch
     return code;
 }
 
+static int listening(const char *path)
+{
+    struct sockaddr_un sa;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), ok;
+    if (fd < 0)
+        return 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+    ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    close(fd);
+    return ok;
+}
+
 static void spec_checker(void)
 {
     char sock[128], fault[512];
@@ -131,8 +131,11 @@ static void spec_checker(void)
         execv(g_fake, a);
         _exit(127);
     }
-    for (i = 0; i < 200 && access(sock, F_OK) != 0; i++)
+    /* wait (bounded) until the fake accepts connections: the socket file appears at bind(2),
+     * before listen(2), and a slow start (sanitizers, a loaded machine) can take seconds */
+    for (i = 0; i < 2000 && !listening(sock); i++)
         usleep(10000);
+    EV_CHECK_MSG(listening(sock), "the fake never listened on %s", sock);
 #define EXPECT(m, p, b, code, text) do { \
         long got_ = raw(sock, m, p, b, fault, sizeof fault); \
         EV_CHECK_MSG(got_ == (code) && strstr(fault, text), "%s %s %s: %ld \"%s\"", m, p, \
@@ -169,7 +172,7 @@ int main(int argc, char **argv)
     ev_error err = EV_ERROR_INIT;
     ev_driver *d;
     ev_driver_pids pids;
-    int port = free_port(), rc;
+    int port = ev_test_free_port(), rc;
     char *log;
     pid_t vmm;
 
@@ -267,7 +270,8 @@ int main(int argc, char **argv)
     /* 5. never ready: configured and started, but Redis never answers -> timeout */
     d = make(port, "\"--never-ready\"", NULL);
     if (d) {
-        EV_CHECK(ev_driver_start(d, &err) == EV_OK);
+        rc = ev_driver_start(d, &err);
+        EV_CHECK_MSG(rc == EV_OK, "start: %s", err.msg);
         rc = ev_driver_ready(d, 1.0, &err);
         EV_CHECK_MSG(rc == EV_ETIMEOUT && strstr(err.msg, "did not answer PING within 1 s"),
                      "rc %d: %s", rc, err.msg);
@@ -299,6 +303,18 @@ int main(int argc, char **argv)
         EV_CHECK_MSG(rc == EV_ECHILD && strstr(err.msg, "exited with status 71 while running"),
                      "rc %d: %s", rc, err.msg);
         EV_CHECK(ev_driver_ready(d, 0.5, &err) == EV_ECHILD);
+        ev_driver_free(d);
+    }
+    /* 8. the socket file exists before the VMM listens: start waits until it accepts
+     * (a PUT sent in that window used to be refused: "couldn't connect") */
+    unlink(g_log);
+    d = make(port, "\"--listen-delay\", \"0.3\"", NULL);
+    if (d) {
+        rc = ev_driver_start(d, &err);
+        EV_CHECK_MSG(rc == EV_OK, "start: %s", err.msg);
+        log = read_log();
+        EV_CHECK_MSG(strstr(log, "PUT /actions 204") != NULL, "fake's request log:\n%s", log);
+        free(log);
         ev_driver_free(d);
     }
     unlink(g_log);

@@ -15,22 +15,7 @@
 
 #include "ev_driver.h"
 #include "ev_test.h"
-
-static int free_port(void)
-{
-    struct sockaddr_in a;
-    socklen_t l = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &l) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
+#include "ev_test_net.h"
 
 static ev_driver *make(const char *json)
 {
@@ -61,7 +46,7 @@ int main(void)
     ev_error err = EV_ERROR_INIT;
     ev_driver *d;
     ev_driver_pids pids;
-    int port = free_port(), rc;
+    int port = ev_test_free_port(), rc;
     pid_t pid;
 
     if (access("/usr/bin/redis-server", X_OK) != 0) {
@@ -180,12 +165,27 @@ int main(void)
     }
 
     /* a platform that ignores SIGTERM is SIGKILLed after the timeout and reaped */
-    d = make("{\"driver\": \"command\", \"start\": [\"sh\", \"-c\", \"trap '' TERM; exec sleep 30\"]}");
+    {
+        char json[512], mark[64];
+        snprintf(mark, sizeof mark, "/tmp/edgevirt-trap-%d", (int)getpid());
+        unlink(mark);
+        snprintf(json, sizeof json,
+                 "{\"driver\": \"command\", \"start\": [\"sh\", \"-c\", \"trap '' TERM; "
+                 ": > %s; exec sleep 30\"]}", mark);
+        d = make(json);
+        if (d) {
+            int i;
+            EV_CHECK(ev_driver_start(d, &err) == EV_OK);
+            /* wait (bounded) until sh has installed the trap: it then creates the mark */
+            for (i = 0; i < 1000 && access(mark, F_OK) != 0; i++)
+                usleep(10000);
+            EV_CHECK(access(mark, F_OK) == 0);
+        }
+        unlink(mark);
+    }
     if (d) {
-        EV_CHECK(ev_driver_start(d, &err) == EV_OK);
         EV_CHECK(ev_driver_get_pids(d, &pids, &err) == EV_OK);
         pid = pids.vmm;
-        usleep(200000); /* let sh install the trap */
         rc = ev_driver_stop(d, 0.5, &err);
         EV_CHECK_MSG(rc == EV_ETIMEOUT && strstr(err.msg, "SIGKILL"), "rc %d: %s", rc, err.msg);
         EV_CHECK(kill(pid, 0) != 0 && errno == ESRCH);

@@ -65,6 +65,14 @@ static void test_counts(void)
     cond.mtu = 40;
     EV_CHECK(ev_model_counts(&c, &uk, EV_OP_GET, 64, &cond, &err) == EV_EINVAL);
     EV_CHECK(strstr(err.msg, "mtu") != NULL);
+    /* infinite sizes and MTUs are refused (an infinite size used to hang the digit count) */
+    cond.mtu = 1500;
+    EV_CHECK(ev_model_counts(&c, &uk, EV_OP_GET, HUGE_VAL, &cond, &err) == EV_EINVAL);
+    cond.key_size = HUGE_VAL;
+    EV_CHECK(ev_model_counts(&c, &uk, EV_OP_GET, 64, &cond, &err) == EV_EINVAL);
+    cond.key_size = 16;
+    cond.mtu = HUGE_VAL;
+    EV_CHECK(ev_model_counts(&c, &uk, EV_OP_GET, 64, &cond, &err) == EV_EINVAL);
 }
 
 /* A model with one platform whose per-request demands are known exactly. */

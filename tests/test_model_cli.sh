@@ -68,6 +68,18 @@ printf '{"schema":"edgevirt.model/1",' >"$tmp/cut.json"
 expect 2 "$cli" show "$tmp/cut.json"
 has "$tmp/err" "cut.json"
 expect 2 "$cli" show "$tmp/none.json"
+# a folder where a file is expected is bad input, and the message says so
+expect 2 "$cli" show "$tmp"
+has "$tmp/err" "Is a directory"
+# out-of-range size: the message gives the range
+expect 2 "$cli" predict --op GET --size 1e30
+has "$tmp/err" "1..1e9"
+# an unwritable output is a runtime failure (exit 1)
+expect 1 "$cli" fit "$data/paper/runs.jsonl" -o "$tmp/no/such/dir/m.json"
+# a platform id with a quote (model files do not restrict ids): --json stays valid JSON
+"$cli" show --json | sed 's/"id":[[:space:]]*"kata"/"id": "ka\\"ta"/' >"$tmp/quote.json"
+expect 0 "$cli" predict --model "$tmp/quote.json" --op GET --size 64 --json
+has "$tmp/out" '"platform":"ka\"ta"'
 
 # malformed run records: exit 2, file:line: field
 head -n 2 "$data/paper/runs.jsonl" >"$tmp/runs.jsonl"

@@ -68,11 +68,29 @@ static void unit(void)
     o.ifaces = ifs; o.nifaces = 2;
     o.interval_s = 0.02;
 
+    /* a CPU the tree does not list is refused at start, naming it */
+    {
+        const int bad[] = { 0, 7 };
+        o.cpus = bad;
+        EV_CHECK(ev_sampler_start(&s, &o, &err) == EV_ENOENT && s == NULL);
+        EV_CHECK_MSG(strstr(err.msg, "cpu 7") != NULL, "%s", err.msg);
+        o.cpus = cpus;
+    }
     rc = ev_sampler_start(&s, &o, &err);
     EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
-    usleep(60000);
-    EV_CHECK(swap_link(root, EV_FIXTURES "/proc2") == 0);
-    usleep(60000);
+    if (rc != EV_OK)
+        return;
+    /* wait for the series thread's points (bounded) rather than for a fixed time: a loaded
+     * machine (sanitizers, other tests) may not run it within a given sleep */
+    {
+        double until = ev_time_now_s() + 20;
+        while (ev_sampler_points(s) < 1 && ev_time_now_s() < until)
+            usleep(10000);
+        EV_CHECK(swap_link(root, EV_FIXTURES "/proc2") == 0);
+        while (ev_sampler_points(s) < 2 && ev_time_now_s() < until)
+            usleep(10000);
+        usleep(110000); /* so the window is > 0.1 s even when the thread was quick */
+    }
     rc = ev_sampler_stop(s, &r, &err);
     EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
     if (rc != EV_OK)

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "ev_time.h"
@@ -250,6 +252,25 @@ static int fc_put(ev_driver *d, const fc_req *r, ev_error *err)
     return rc;
 }
 
+/* 1 when the API socket accepts connections. The socket file appears at bind(2), before the
+ * VMM calls listen(2): a PUT sent in between is refused, so the file alone is not enough. */
+static int fc_sock_listening(const char *path)
+{
+    struct sockaddr_un sa;
+    int fd, ok;
+    if (strlen(path) >= sizeof sa.sun_path)
+        return 0;
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    close(fd);
+    return ok;
+}
+
 static int fc_start(ev_driver *d, ev_error *err)
 {
     fc_priv *f = d->priv;
@@ -275,13 +296,14 @@ static int fc_start(ev_driver *d, ev_error *err)
     end = ev_time_now_s() + f->api_timeout_s;
     for (;;) {
         struct stat st;
-        if (stat(f->sock, &st) == 0 && S_ISSOCK(st.st_mode))
+        if (stat(f->sock, &st) == 0 && S_ISSOCK(st.st_mode) && fc_sock_listening(f->sock))
             break;
         if (!ev_drv_alive(d))
             return ev_drv_died(d, "before its API socket appeared", err);
         if (ev_time_now_s() >= end)
             return ev_error_set(err, EV_ETIMEOUT, "firecracker: API socket %s did not appear "
-                                                  "within %.3g s", f->sock, f->api_timeout_s);
+                                                  "(or accept connections) within %.3g s",
+                                f->sock, f->api_timeout_s);
         ev_time_sleep_s(0.01, NULL);
     }
     if (fc_requests(d, r) != EV_OK)
@@ -297,17 +319,9 @@ static int fc_start(ev_driver *d, ev_error *err)
 
 static int fc_after_ready(ev_driver *d, ev_error *err)
 {
-    pid_t tids[EV_DRIVER_MAX_TIDS];
-    int n, i, rc;
-    if (!d->n_pin)
-        return EV_OK;
     /* the VMM was pinned before exec, so its threads inherited the mask; pin the vCPU
      * threads explicitly anyway, as Firecracker's jailer docs advise */
-    n = ev_drv_find_threads(d->pid, "fc_vcpu", tids, EV_DRIVER_MAX_TIDS);
-    for (i = 0; i < n; i++)
-        if ((rc = ev_drv_pin(tids[i], d->pin, d->n_pin, err)) != EV_OK)
-            return rc;
-    return EV_OK;
+    return ev_drv_pin_threads(d, "fc_vcpu", err);
 }
 
 static int fc_pids(ev_driver *d, ev_driver_pids *out, ev_error *err)

@@ -124,6 +124,9 @@ int ev_drv_find_threads(pid_t pid, const char *prefix, pid_t *out, int max);
 int ev_drv_find_procs_by_comm(const char *name, pid_t *out, int max);
 /* sched_setaffinity(tid) to cpus */
 int ev_drv_pin(pid_t tid, const int *cpus, int n_cpus, ev_error *err);
+/* pin every thread of d's main child whose name starts with prefix (the vCPU threads, after
+ * PONG) to d's CPUs; EV_OK without doing anything when d is unpinned */
+int ev_drv_pin_threads(ev_driver *d, const char *prefix, ev_error *err);
 
 /* fill d->info.version from `argv` (first line: "v=X", "version X" or a token like 1.2.3 /
  * v1.2.3) unless the settings gave one; failures leave it "" */

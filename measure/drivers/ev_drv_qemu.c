@@ -177,15 +177,7 @@ static int qemu_start(ev_driver *d, ev_error *err)
 
 static int qemu_after_ready(ev_driver *d, ev_error *err)
 {
-    pid_t tids[EV_DRIVER_MAX_TIDS];
-    int n, i, rc;
-    if (!d->n_pin)
-        return EV_OK;
-    n = ev_drv_find_threads(d->pid, "CPU ", tids, EV_DRIVER_MAX_TIDS);
-    for (i = 0; i < n; i++)
-        if ((rc = ev_drv_pin(tids[i], d->pin, d->n_pin, err)) != EV_OK)
-            return rc;
-    return EV_OK;
+    return ev_drv_pin_threads(d, "CPU ", err);
 }
 
 static int qemu_pids(ev_driver *d, ev_driver_pids *out, ev_error *err)

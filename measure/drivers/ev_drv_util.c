@@ -335,6 +335,19 @@ int ev_drv_pin(pid_t tid, const int *cpus, int n_cpus, ev_error *err)
     return EV_OK;
 }
 
+int ev_drv_pin_threads(ev_driver *d, const char *prefix, ev_error *err)
+{
+    pid_t tids[EV_DRIVER_MAX_TIDS];
+    int n, i, rc;
+    if (!d->n_pin)
+        return EV_OK;
+    n = ev_drv_find_threads(d->pid, prefix, tids, EV_DRIVER_MAX_TIDS);
+    for (i = 0; i < n; i++)
+        if ((rc = ev_drv_pin(tids[i], d->pin, d->n_pin, err)) != EV_OK)
+            return rc;
+    return EV_OK;
+}
+
 /* what the child reports through the close-on-exec pipe when it cannot exec */
 struct spawn_fail {
     int stage; /* 1 = open log, 2 = pin, 3 = exec */

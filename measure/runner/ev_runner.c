@@ -688,7 +688,7 @@ static int measure_point(run_state *st, const ev_plan_point *pt, ev_driver *d, e
     ev_sampler *smp = NULL;
     if ((rc = ev_sampler_start(&smp, &so, &e)) != EV_OK) {
         ev_runner_argv_free(argv);
-        set_error(r, "sampler: %s", e.msg);
+        set_error(r, "%s%s", strncmp(e.msg, "sampler", 7) ? "sampler: " : "", e.msg);
         return EV_OK;
     }
     rc = run_capture(&co, argv, load_timeout(s), st->o->stop, tick_progress, st, &e);
@@ -729,7 +729,7 @@ static int measure_point(run_state *st, const ev_plan_point *pt, ev_driver *d, e
     } else if (!WIFEXITED(co.status) || WEXITSTATUS(co.status) != 0) {
         set_error(r, "edgevirt-load %s: %s", how, co.err_tail[0] ? co.err_tail : "(no output)");
     } else if (src != EV_OK) {
-        set_error(r, "sampler: %s", se.msg);
+        set_error(r, "%s%s", strncmp(se.msg, "sampler", 7) ? "sampler: " : "", se.msg);
     } else if (s->ncpus && res.set_ncpus != s->ncpus) {
         set_error(r, "gateway.cpus: only %zu of the %zu CPUs listed were online during the "
                   "window", res.set_ncpus, s->ncpus);

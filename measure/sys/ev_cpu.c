@@ -1,5 +1,6 @@
 #include "ev_cpu.h"
 #include "ev_sys_util.h"
+#include "ev_fs.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -95,7 +96,7 @@ int ev_cpu_read_stat(ev_cpu_stat *out, const char *root, ev_error *err)
     char path[4096], *buf = NULL;
     int rc;
     ev_sys__path(path, sizeof path, root, "/proc/stat");
-    rc = ev_sys__read_small(&buf, path, err);
+    rc = ev_fs_read_all(&buf, NULL, path, err);
     if (rc != EV_OK)
         return rc;
     rc = ev_cpu_parse_stat(out, buf, err);

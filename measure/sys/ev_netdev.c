@@ -1,5 +1,6 @@
 #include "ev_netdev.h"
 #include "ev_sys_util.h"
+#include "ev_fs.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -15,7 +16,7 @@ static int read_u64(uint64_t *v, const char *root, const char *ifname, const cha
     int rc;
     snprintf(rel, sizeof rel, "/sys/class/net/%s/%s", ifname, leaf);
     ev_sys__path(path, sizeof path, root, rel);
-    rc = ev_sys__read_small(&buf, path, err);
+    rc = ev_fs_read_all(&buf, NULL, path, err);
     if (rc != EV_OK)
         return rc;
     p = buf;

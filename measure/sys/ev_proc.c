@@ -1,6 +1,7 @@
 #include "ev_proc.h"
 #include "ev_cpu.h" /* ev_cpu_delta: the one clamp */
 #include "ev_sys_util.h"
+#include "ev_fs.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -66,7 +67,7 @@ int ev_proc_read_stat(ev_task_stat *out, const char *root, int pid, int tid, ev_
     else
         snprintf(rel, sizeof rel, "/proc/%d/stat", pid);
     ev_sys__path(path, sizeof path, root, rel);
-    rc = ev_sys__read_small(&buf, path, err);
+    rc = ev_fs_read_all(&buf, NULL, path, err);
     if (rc != EV_OK)
         return rc;
     rc = ev_proc_parse_stat(out, buf, err);

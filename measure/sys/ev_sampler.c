@@ -62,8 +62,14 @@ static int snap_alloc(snap *s, const ev_sampler *sm)
 
 static void warn(ev_sampler *sm, const ev_error *e)
 {
-    if (!sm->warning[0])
-        snprintf(sm->warning, sizeof sm->warning, "%s", e->msg);
+    /* truncation is fine here: the first problem's gist is kept (memcpy, so that gcc's
+     * -Wformat-truncation at -O0 does not fail the Debug build) */
+    size_t n;
+    if (sm->warning[0])
+        return;
+    n = strnlen(e->msg, sizeof sm->warning - 1);
+    memcpy(sm->warning, e->msg, n);
+    sm->warning[n] = 0;
 }
 
 /* Take a snapshot. CPU must be readable; PIDs and interfaces that fail are marked not ok.
@@ -304,6 +310,14 @@ int ev_sampler_start(ev_sampler **out, const ev_sampler_options *opts, ev_error 
         ev_sampler_free(s);
         return rc;
     }
+    /* a CPU that is not there would silently add nothing to the set's percentages */
+    for (i = 0; i < opts->ncpus; i++)
+        if (!s->first.cpu->online[opts->cpus[i]]) {
+            rc = ev_error_set(err, EV_ENOENT, "sampler: cpu %d is not in /proc/stat (%d CPUs "
+                                              "listed)", opts->cpus[i], s->first.cpu->ncpu);
+            ev_sampler_free(s);
+            return rc;
+        }
     s->prev = s->first; /* shared until the thread's first snapshot */
     if (s->o.interval_s > 0) {
         if (pthread_create(&s->th, NULL, series_thread, s) != 0) {
@@ -389,6 +403,17 @@ int ev_sampler_stop(ev_sampler *s, ev_sampler_result *out, ev_error *err)
     snap_free(&last, s->o.npids);
     ev_sampler_free(s);
     return EV_OK;
+}
+
+size_t ev_sampler_points(ev_sampler *s)
+{
+    size_t n;
+    if (!s)
+        return 0;
+    pthread_mutex_lock(&s->m);
+    n = s->nseries;
+    pthread_mutex_unlock(&s->m);
+    return n;
 }
 
 int ev_sample_during(ev_sampler_result *out, const ev_sampler_options *opts,

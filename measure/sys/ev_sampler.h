@@ -78,8 +78,8 @@ typedef struct ev_sampler_result {
 
 /* Take the first snapshot (CPU, every PID, every interface) and start the series thread.
  * Every PID and interface must be readable now.
- * RETURNS EV_OK (*out owns the sampler), EV_EINVAL (bad options), EV_ENOENT (PID or interface
- * missing), EV_EIO, EV_ENOMEM, EV_ESYS (thread). */
+ * RETURNS EV_OK (*out owns the sampler), EV_EINVAL (bad options), EV_ENOENT (PID, interface
+ * or CPU missing), EV_EIO, EV_ENOMEM, EV_ESYS (thread). */
 int ev_sampler_start(ev_sampler **out, const ev_sampler_options *opts, ev_error *err);
 
 /* Take the last snapshot, stop the series thread (the last, partial interval becomes the last
@@ -90,6 +90,10 @@ int ev_sampler_stop(ev_sampler *s, ev_sampler_result *out, ev_error *err);
 
 /* Stop without a result; NULL-safe. */
 void ev_sampler_free(ev_sampler *s);
+
+/* How many series points the running sampler has recorded so far (for progress output, and
+ * for tests that must wait for the series thread instead of guessing a sleep). */
+size_t ev_sampler_points(ev_sampler *s);
 
 /* Callback form: start, run fn(payload), stop. fn's return value goes to *fn_rc (may be
  * NULL); the result is filled even when fn fails. RETURNS the sampler's status. */

@@ -7,8 +7,7 @@
 
 /* ROOT + rel into buf ("" or NULL root = rel as is). */
 void ev_sys__path(char *buf, size_t len, const char *root, const char *rel);
-/* Read a small /proc or /sys file (read(2) loop) into a malloc'ed NUL-terminated buffer.
- * RETURNS EV_OK, EV_ENOENT (missing file or process gone) or EV_EIO. */
-int ev_sys__read_small(char **out, const char *path, ev_error *err);
+/* Files are read with ev_fs_read_all() (common/ev_fs.h): EV_ENOENT for a missing file or a
+ * process that has gone. */
 
 #endif
