@@ -153,8 +153,8 @@ static void xv_write_json(FILE *f, int by, const ev_xval_point *pts, size_t n,
 {
     size_t i, j;
     int c, sch, first = 1;
-    fprintf(f, "{\"by\":\"%s\",\"min_busy_pct\":%.17g,\"points\":[", ev_xval_by_name(by),
-            xv_min_busy);
+    fprintf(f, "{\"schema\":\"%s\",\"by\":\"%s\",\"min_busy_pct\":%.17g,\"points\":[",
+            EV_XVAL_SCHEMA, ev_xval_by_name(by), xv_min_busy);
     for (i = 0; i < n; i++) {
         const ev_xval_point *p = &pts[i];
         const ev_record *r = &recs[p->record];

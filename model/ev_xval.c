@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ev_json.h"
 #include "ev_model.h"
 
 /* The same rule as ev_fit_records uses for the records it fits. */
@@ -474,4 +475,44 @@ int ev_xval_repeat_scatter(double *rps_pct, double *cpu_pp, const ev_xval_point 
                 *cpu_pp = cdev[c] / (double)nrun;
     }
     return EV_OK;
+}
+
+int ev_xval_check_json(const char *text, const char *name, ev_error *err)
+{
+    static const char *const bys[] = { "size", "mtu", "both", NULL };
+    static const char *const schemes[] = { "size", "mtu", NULL };
+    ev_json_ctx ctx = { 0 };
+    cJSON *root = NULL;
+    const cJSON *pts = NULL, *sum = NULL, *pt;
+    int rc, v, i = 0;
+    char pfx[64];
+    ctx.file = name;
+    if ((rc = ev_json_parse_doc(&root, text, name, err)) != EV_OK)
+        return rc;
+    if ((rc = ev_json_check_schema(root, EV_XVAL_SCHEMA, &ctx, err)) != EV_OK ||
+        (rc = ev_json_get_enum(root, "by", bys, &v, 1, &ctx, err)) != EV_OK ||
+        (rc = ev_json_get_array(root, "points", &pts, 1, &ctx, err)) != EV_OK ||
+        (rc = ev_json_get_array(root, "summary", &sum, 1, &ctx, err)) != EV_OK)
+        goto done;
+    cJSON_ArrayForEach(pt, pts) {
+        ev_json_ctx pc = ctx;
+        const cJSON *rps = NULL;
+        char plat[64], op[8];
+        double d;
+        snprintf(pfx, sizeof pfx, "points[%d]", i++);
+        pc.path_prefix = pfx;
+        if ((rc = ev_json_get_enum(pt, "scheme", schemes, &v, 1, &pc, err)) != EV_OK ||
+            (rc = ev_json_get_str(pt, "platform", plat, sizeof plat, 1, &pc, err)) != EV_OK ||
+            (rc = ev_json_get_str(pt, "op", op, sizeof op, 1, &pc, err)) != EV_OK ||
+            (rc = ev_json_get_num(pt, "size", &d, 1, 1e12, 1, &pc, err)) != EV_OK ||
+            (rc = ev_json_get_bool(pt, "predicted", &v, 1, &pc, err)) != EV_OK ||
+            (rc = ev_json_get_obj(pt, "rps", &rps, 1, &pc, err)) != EV_OK)
+            goto done;
+        snprintf(pfx, sizeof pfx, "points[%d].rps", i - 1);
+        if ((rc = ev_json_get_num(rps, "measured", &d, 0, 1e12, 1, &pc, err)) != EV_OK)
+            goto done;
+    }
+done:
+    cJSON_Delete(root);
+    return rc;
 }

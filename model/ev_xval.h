@@ -101,4 +101,12 @@ int ev_xval_repeat_scatter(double *rps_pct, double *cpu_pp, const ev_xval_point 
                            size_t npts, const ev_record *recs, int scheme,
                            const char *platform);
 
+/* The schema of `edgevirt-model crossval --json` output (and of DIR/crossval.json). */
+#define EV_XVAL_SCHEMA "edgevirt.crossval/1"
+
+/* Check a crossval JSON document (text, NUL-terminated; `name` for messages): the schema, a
+ * "by" of size/mtu/both, a "points" array whose elements carry scheme, platform, op, size,
+ * predicted and rps.measured, and a "summary" array. RETURNS EV_OK, EV_EPARSE, EV_ESCHEMA. */
+int ev_xval_check_json(const char *text, const char *name, ev_error *err);
+
 #endif

@@ -373,6 +373,24 @@ static void test_means(void)
     EV_CHECK(isnan(sr)); /* no configuration has two bound repeats */
 }
 
+static void test_check_json(void)
+{
+    ev_error err = EV_ERROR_INIT;
+    const char *good = "{\"schema\":\"edgevirt.crossval/1\",\"by\":\"size\",\"points\":[{"
+                       "\"scheme\":\"size\",\"platform\":\"a\",\"op\":\"GET\",\"size\":64,"
+                       "\"predicted\":true,\"rps\":{\"measured\":10,\"predicted\":11}}],"
+                       "\"summary\":[]}";
+    EV_CHECK(ev_xval_check_json(good, "x.json", &err) == EV_OK);
+    EV_CHECK(ev_xval_check_json("{\"by\":\"size\",\"points\":[],\"summary\":[]}", "x.json",
+                                &err) == EV_ESCHEMA);
+    EV_CHECK_MSG(strstr(err.msg, "schema") != NULL, "%s", err.msg);
+    EV_CHECK(ev_xval_check_json("{\"schema\":\"edgevirt.crossval/1\",\"by\":\"mtu\","
+                                "\"points\":[{\"scheme\":\"MTU\"}],\"summary\":[]}",
+                                "x.json", &err) == EV_ESCHEMA);
+    EV_CHECK_MSG(strstr(err.msg, "points[0].scheme") != NULL, "%s", err.msg);
+    EV_CHECK(ev_xval_check_json("{", "x.json", &err) == EV_EPARSE);
+}
+
 int main(void)
 {
     test_exact();
@@ -383,5 +401,6 @@ int main(void)
     test_errors();
     test_summary();
     test_means();
+    test_check_json();
     return ev_test_done();
 }
