@@ -34,7 +34,7 @@ options:
   --build DIR      the CMake build folder with the binaries (default build)
   --quota CORES    CFS quota of the gateway cgroup (default 0.3): the emulated gateway core,
                    slow enough that the gateway, not the client, binds
-  --repeats N      repeats per MTU (default 3)
+  --repeats N      repeats per MTU (default 5)
   --duration S     seconds per measured point (default: the spec's, 3)
   --min-busy PCT   cross-validation counts only points where redis + relay used at least PCT
                    percent of the quota, i.e. where the gateway bound (default 90); the
@@ -47,7 +47,7 @@ EOF
 }
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-quick=0 out= build="$here/build" quota=0.3 repeats=3 duration= prefix=ev min_busy=90
+quick=0 out= build="$here/build" quota=0.3 repeats=5 duration= prefix=ev min_busy=90
 while [ $# -gt 0 ]; do
     case "$1" in
     --quick) quick=1 ;;
