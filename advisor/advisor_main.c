@@ -322,7 +322,10 @@ int main(int argc, char **argv)
         goto fail;
     }
     fputs(text, stdout);
-    fflush(stdout);
+    if (fflush(stdout) != 0 || ferror(stdout)) { /* e.g. a full disk: the advice is lost */
+        rc = ev_error_sys(&err, EV_EIO, errno, "writing the output failed");
+        goto fail;
+    }
     if (c.out) {
         char warn[600], path[PATH_MAX];
         char *js = NULL;

@@ -132,6 +132,12 @@ int ev_fs_read_all(char **out, size_t *len_out, const char *path, ev_error *err)
         len += n;
         if (n == 0)
             break;
+        if (len > EV_FS_READ_MAX) { /* e.g. /dev/zero or /dev/full: it would never end */
+            free(buf);
+            fclose(f);
+            return ev_error_set(err, EV_ERANGE, "%s: larger than %d MiB: not an edgevirt "
+                                "input file", path, EV_FS_READ_MAX >> 20);
+        }
     }
     if (ferror(f)) {
         int e = errno;

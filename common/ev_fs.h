@@ -20,8 +20,11 @@ int ev_fs_write_atomic(const char *path, const char *buf, size_t len, ev_error *
 
 /* Read a whole file into a NUL-terminated malloc'ed buffer (*out, caller frees with free()).
  * *len_out (may be NULL) gets the length. Also used for /proc and /sys files (read to EOF,
- * their size is not known in advance). RETURNS EV_OK, EV_ENOENT (missing, or a /proc/PID file
- * of a process that has gone: ESRCH), EV_EINVAL (path is a directory) or EV_EIO. */
+ * their size is not known in advance). Reads at most EV_FS_READ_MAX bytes: a longer input (or
+ * a device that never ends, /dev/zero, /dev/full) is refused with EV_ERANGE.
+ * RETURNS EV_OK, EV_ENOENT (missing, or a /proc/PID file of a process that has gone: ESRCH),
+ * EV_EINVAL (path is a directory), EV_ERANGE, EV_ENOMEM or EV_EIO. */
+#define EV_FS_READ_MAX (256 * 1024 * 1024)
 int ev_fs_read_all(char **out, size_t *len_out, const char *path, ev_error *err);
 
 /* mkdir -p. RETURNS EV_OK or EV_EIO. */

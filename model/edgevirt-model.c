@@ -2,6 +2,7 @@
  * Thin main: option parsing, then libedgevirt-model does the work; this file only formats. */
 #include <getopt.h>
 #include <math.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -528,6 +529,16 @@ static int cmd_validate(int argc, char **argv)
 /* edgevirt-model-crossval.c (calibration, issue 7) */
 int cmd_crossval(int argc, char **argv);
 
+/* A command's status, or 1 when what it printed could not be written (e.g. a full disk). */
+static int finish(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "edgevirt-model: writing the output failed: %s\n", strerror(errno));
+        return rc ? rc : 1;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *cmd;
@@ -542,14 +553,14 @@ int main(int argc, char **argv)
     argv++;
     optind = 1;
     if (strcmp(cmd, "fit") == 0)
-        return cmd_fit(argc, argv);
+        return finish(cmd_fit(argc, argv));
     if (strcmp(cmd, "show") == 0)
-        return cmd_show(argc, argv);
+        return finish(cmd_show(argc, argv));
     if (strcmp(cmd, "predict") == 0)
-        return cmd_predict(argc, argv);
+        return finish(cmd_predict(argc, argv));
     if (strcmp(cmd, "validate") == 0)
-        return cmd_validate(argc, argv);
+        return finish(cmd_validate(argc, argv));
     if (strcmp(cmd, "crossval") == 0)
-        return cmd_crossval(argc, argv);
+        return finish(cmd_crossval(argc, argv));
     return usage_error(usage_main, "unknown command \"%s\"", cmd);
 }

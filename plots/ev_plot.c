@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -769,7 +770,7 @@ int ev_plot_render(int *rendered, const char *dir, const char *base, ev_error *e
     char gp[512], png[4096], svg[4096], msg[1024];
     int pfd[2], status = 0;
     size_t mlen = 0;
-    pid_t pid;
+    pid_t pid, parent;
     double t0;
     struct timespec ts;
 
@@ -784,6 +785,7 @@ int ev_plot_render(int *rendered, const char *dir, const char *base, ev_error *e
     snprintf(svg, sizeof svg, "%s/%s.svg", dir, base);
     if (pipe2(pfd, O_CLOEXEC) < 0)
         return ev_error_sys(err, EV_ESYS, errno, "pipe");
+    parent = getpid();
     pid = fork();
     if (pid < 0) {
         int e = errno;
@@ -793,7 +795,13 @@ int ev_plot_render(int *rendered, const char *dir, const char *base, ev_error *e
     }
     if (pid == 0) {
         char *argv[3];
-        int devnull = open("/dev/null", O_RDWR);
+        int devnull;
+        /* its own process group (the time limit kills the whole group), and it dies with us */
+        setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(126);
+        devnull = open("/dev/null", O_RDWR);
         if (devnull >= 0) {
             dup2(devnull, 0);
             dup2(devnull, 1);
@@ -808,6 +816,7 @@ int ev_plot_render(int *rendered, const char *dir, const char *base, ev_error *e
         _exit(errno == ENOENT ? 127 : 126);
     }
     close(pfd[1]);
+    setpgid(pid, pid); /* also here: no race with the kill of the group */
     clock_gettime(CLOCK_MONOTONIC, &ts);
     t0 = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
     msg[0] = '\0';
@@ -832,7 +841,7 @@ int ev_plot_render(int *rendered, const char *dir, const char *base, ev_error *e
         clock_gettime(CLOCK_MONOTONIC, &ts);
         now = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
         if (now - t0 > 60.0) {
-            kill(pid, SIGKILL);
+            kill(-pid, SIGKILL);
             break;
         }
     }

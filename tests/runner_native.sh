@@ -40,10 +40,12 @@ R="$T/runs.jsonl"
 [ "$(count "$R" 'select(.platform.id=="native" and .platform.driver_path=="native" and .platform.stack=="host")')" = 8 ] && ok || bad "platform meta missing"
 [ "$(count "$R" 'select((.versions.redis|length) > 0 and (.versions.edgevirt|length) > 0 and (.host.kernel|length) > 0 and (.time|length) == 20)')" = 8 ] && ok || bad "versions/host/time missing"
 [ "$(count "$R" 'select(.workload.op=="GET" and .result.rps > 0)')" = 4 ] && ok || bad "GET points"
-# 4 KB SET moves more bytes into lo than 64 B SET
+# every SET request crosses lo: at least its RESP bytes (value + 41 + digits) per request.
+# Only lower bounds: lo is shared with whatever else runs on loopback (other tests under ctest -j),
+# which can only add bytes.
 b64=$(jq -s '[.[]|select(.workload.op=="SET" and .workload.value_size==64)|.packets.nic.rx_bytes/.workload.requests]|min' "$R")
 b4k=$(jq -s '[.[]|select(.workload.op=="SET" and .workload.value_size==4096)|.packets.nic.rx_bytes/.workload.requests]|min' "$R")
-jq -n "$b4k > $b64 + 3000" | grep -q true && ok || bad "bytes per request: 4 KB $b4k vs 64 B $b64"
+jq -n "$b64 >= 107 and $b4k >= 4141" | grep -q true && ok || bad "bytes per request below the RESP size: 4 KB $b4k, 64 B $b64"
 # no redis-server left on the port
 redis-cli -p "$PORT" ping >/dev/null 2>&1 && bad "redis-server still answers on $PORT" || ok
 

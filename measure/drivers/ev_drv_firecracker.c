@@ -194,6 +194,18 @@ static size_t collect(char *p, size_t sz, size_t n, void *ud)
     return sz * n;
 }
 
+int ev_drv_fc_api_error(ev_error *err, const char *what, long code, const char *body)
+{
+    cJSON *j = body ? cJSON_Parse(body) : NULL;
+    const cJSON *fm = cJSON_GetObjectItemCaseSensitive(j, "fault_message");
+    int rc = ev_error_set(err, EV_EAPI, "firecracker API: %s answered %ld: %s", what, code,
+                          cJSON_IsString(fm) ? fm->valuestring
+                          : body            ? body
+                                            : "(no body)");
+    cJSON_Delete(j);
+    return rc;
+}
+
 /* one PUT; RETURNS EV_OK on 2xx */
 static int fc_put(ev_driver *d, const fc_req *r, ev_error *err)
 {
@@ -237,13 +249,9 @@ static int fc_put(ev_driver *d, const fc_req *r, ev_error *err)
     } else {
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
         if (code < 200 || code >= 300) {
-            cJSON *j = resp.p ? cJSON_Parse(resp.p) : NULL;
-            const cJSON *fm = cJSON_GetObjectItemCaseSensitive(j, "fault_message");
-            rc = ev_error_set(err, EV_EAPI, "firecracker API: PUT %s answered %ld: %s", r->path,
-                              code, cJSON_IsString(fm) ? fm->valuestring
-                                    : resp.p            ? resp.p
-                                                        : "(no body)");
-            cJSON_Delete(j);
+            char what[160];
+            snprintf(what, sizeof what, "PUT %s", r->path);
+            rc = ev_drv_fc_api_error(err, what, code, resp.p);
         }
     }
     free(resp.p);

@@ -148,4 +148,10 @@ int ev_drv_ping(const char *host, int port, double timeout_s, ev_error *err);
 int ev_drv_ping_ns(const char *netns_path, const char *host, int port, double timeout_s,
                    ev_error *err);
 
+/* The error of a Firecracker API answer that is not 2xx (pure, no I/O; fuzzed by
+ * fuzz/fuzz_fc_reply.c): EV_EAPI "firecracker API: WHAT answered CODE: MESSAGE", MESSAGE being
+ * the body's "fault_message" string, else the body itself, else "(no body)" (body NULL).
+ * RETURNS EV_EAPI. */
+int ev_drv_fc_api_error(ev_error *err, const char *what, long code, const char *body);
+
 #endif

@@ -232,7 +232,7 @@ int ev_runner_parse_load(ev_record *r, const char *text, size_t len, ev_op op, e
     r->rps = rps;
     double req = num_or(sel, "requests", 0), dur = num_or(sel, "duration_s", -1),
            ks = num_or(sel, "key_size", 0);
-    if (req >= 1)
+    if (req >= 1 && req < 1.8e19) /* (uint64_t) of a larger double is undefined (fuzz_load_output) */
         r->requests = (uint64_t)req;
     if (dur >= 0)
         r->duration_s = dur;
@@ -766,6 +766,7 @@ static int load_done(ev_recset *done, const ev_runner_options *o, ev_runner_summ
         return EV_OK;
     int rc = ev_recset_load(done, o->results, 1, &dropped, &le);
     if (rc != EV_OK) {
+        ev_recset_free(done); /* it keeps the lines before the bad one (leak found by LSan) */
         ev_error_set(err, rc, "%s", le.msg);
         return rc;
     }

@@ -70,7 +70,9 @@ static int get_u32_list(const cJSON *obj, const char *field, uint32_t *out, size
         char name[64];
         snprintf(name, sizeof name, "%s[%d]", field, i);
         double d = cJSON_IsNumber(e) ? e->valuedouble : 0;
-        if (!cJSON_IsNumber(e) || d != (double)(int64_t)d)
+        /* (int64_t)d is undefined behaviour out of int64 range: huge values go on to the
+           range check below (found by fuzz/fuzz_spec.c) */
+        if (!cJSON_IsNumber(e) || (d > -9e15 && d < 9e15 && d != (double)(int64_t)d))
             return ev_json_fail(err, EV_ESCHEMA, ctx, name, "must be an integer");
         if (d < (double)min || d > (double)max)
             return ev_json_fail(err, EV_ERANGE, ctx, name,
@@ -272,8 +274,9 @@ static int load_gateway(ev_spec *s, const cJSON *root, const ev_json_ctx *ctx, e
             const cJSON *e = cJSON_GetArrayItem(cpus, i);
             char name[32];
             snprintf(name, sizeof name, "cpus[%d]", i);
-            if (!cJSON_IsNumber(e) || e->valuedouble != (double)(int)e->valuedouble ||
-                e->valuedouble < 0 || e->valuedouble > 4095)
+            if (!cJSON_IsNumber(e) || e->valuedouble < 0 || e->valuedouble > 4095 ||
+                e->valuedouble != (double)(int)e->valuedouble) /* range first: (int) of a
+                                                  huge value is undefined behaviour */
                 return ev_json_fail(err, EV_ERANGE, &sub, name,
                                     "must be a CPU number in [0, 4095]");
             for (int j = 0; j < i; j++)

@@ -191,7 +191,9 @@ int main(int argc, char **argv)
             return fail(ev_exit_code(rc), err.msg);
         fputs(text, stdout);
         free(text);
-        return ferror(stdout) ? 1 : 0;
+        if (fflush(stdout) != 0 || ferror(stdout))
+            return fail(1, "writing the plan to standard output failed");
+        return 0;
     }
 
     struct sigaction sa;

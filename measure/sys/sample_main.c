@@ -304,6 +304,11 @@ int main(int argc, char **argv)
         }
     } else {
         fputs(json, stdout);
+        if (fflush(stdout) != 0 || ferror(stdout)) { /* the measurement would be lost */
+            fprintf(stderr, "edgevirt-sample: writing the output failed: %s\n", strerror(errno));
+            free(json);
+            return 1;
+        }
     }
     free(json);
     if (cmd_failed)

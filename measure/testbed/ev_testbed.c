@@ -253,10 +253,28 @@ static int ev_testbed__cg_kill_and_remove(const ev_testbed__cg *cg, int *killed,
                     (*killed)++;
             }
         }
-        if (rmdir(dirs[i]) == 0)
-            (*removed)++;
-        else if (errno != ENOENT)
-            fails++;
+        {
+            /* A killed task that is not our child leaves the cgroup only once it has fully
+             * exited, so rmdir can see EBUSY for a moment: retry for up to 3 s. */
+            int tries, ok = 0;
+            for (tries = 0; tries < 60; tries++) {
+                if (rmdir(dirs[i]) == 0) {
+                    ok = 1;
+                    break;
+                }
+                if (errno == ENOENT) {
+                    ok = -1;
+                    break;
+                }
+                if (errno != EBUSY)
+                    break;
+                usleep(50000);
+            }
+            if (ok == 1)
+                (*removed)++;
+            else if (ok == 0)
+                fails++;
+        }
     }
     return fails ? -1 : 0;
 }

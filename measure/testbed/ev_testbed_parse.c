@@ -181,7 +181,8 @@ int ev_testbed_parse_ip_link_json(ev_testbed_linkinfo *out, const char *json, ev
         return ev_error_set(err, EV_EPARSE, "ip -j link output: not a JSON array of links");
     }
     mtu = cJSON_GetObjectItemCaseSensitive(dev, "mtu");
-    if (cJSON_IsNumber(mtu))
+    /* range first: (int) of a larger double is undefined behaviour (found by fuzz_testbed) */
+    if (cJSON_IsNumber(mtu) && mtu->valuedouble >= 0 && mtu->valuedouble <= 1e9)
         out->mtu = (int)mtu->valuedouble;
     flags = cJSON_GetObjectItemCaseSensitive(dev, "flags");
     if (cJSON_IsArray(flags)) {
