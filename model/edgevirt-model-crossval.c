@@ -384,7 +384,7 @@ static int xv_charts(const char *dir, int by, const ev_xval_point *pts, size_t n
             }
             if (!k)
                 continue;
-            snprintf(name, sizeof name, "%s, one %s out", plat[j], ev_xval_by_name(sch));
+            snprintf(name, sizeof name, "%s: %s out", plat[j], sch == EV_XVAL_SIZE ? "size" : "MTU");
             if ((rc = ev_plot_add_series(p, name, sch == EV_XVAL_SIZE ? EV_STYLE_POINTS
                                                                       : EV_STYLE_SMALLPOINTS,
                                          x, y, NULL, NULL, k)) != EV_OK)
@@ -402,7 +402,7 @@ static int xv_charts(const char *dir, int by, const ev_xval_point *pts, size_t n
         k++;
     }
     if (k) {
-        snprintf(name, sizeof name, "CPU did not bind (busy < %g %%), not counted", xv_min_busy);
+        snprintf(name, sizeof name, "busy < %g %%: not counted", xv_min_busy);
         if ((rc = ev_plot_add_series(p, name, EV_STYLE_SMALLPOINTS, x, y, NULL, NULL, k)) !=
             EV_OK)
             goto done;

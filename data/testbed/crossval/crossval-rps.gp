@@ -27,15 +27,15 @@ set label 1 "RPS MAPE: one size out 14.4 %, one MTU out 13.9 %" at screen 0.01, 
 
 set terminal pngcairo size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
 set output "crossval-rps.png"
-plot "crossval-rps.dat" index 0 using 1:2 with points pt 7 ps 1.6 lc rgb "#0072B2" title "tb-direct, one size out", \
-     "crossval-rps.dat" index 1 using 1:2 with points pt 7 ps 1.6 lc rgb "#D55E00" title "tb-relay, one size out", \
-     "crossval-rps.dat" index 2 using 1:2 with points pt 7 ps 1.6 lc rgb "#009E73" title "tb-swseg, one size out", \
-     "crossval-rps.dat" index 3 using 1:2 with points pt 7 ps 1.6 lc rgb "#CC79A7" title "tb-relay-swseg, one size out", \
-     "crossval-rps.dat" index 4 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#0072B2" title "tb-direct, one mtu out", \
-     "crossval-rps.dat" index 5 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#D55E00" title "tb-relay, one mtu out", \
-     "crossval-rps.dat" index 6 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#009E73" title "tb-swseg, one mtu out", \
-     "crossval-rps.dat" index 7 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#CC79A7" title "tb-relay-swseg, one mtu out", \
-     "crossval-rps.dat" index 8 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#B0B0B0" title "CPU did not bind (busy < 90 %), not counted", \
+plot "crossval-rps.dat" index 0 using 1:2 with points pt 7 ps 1.6 lc rgb "#0072B2" title "tb-direct: size out", \
+     "crossval-rps.dat" index 1 using 1:2 with points pt 7 ps 1.6 lc rgb "#D55E00" title "tb-relay: size out", \
+     "crossval-rps.dat" index 2 using 1:2 with points pt 7 ps 1.6 lc rgb "#009E73" title "tb-swseg: size out", \
+     "crossval-rps.dat" index 3 using 1:2 with points pt 7 ps 1.6 lc rgb "#CC79A7" title "tb-relay-swseg: size out", \
+     "crossval-rps.dat" index 4 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#0072B2" title "tb-direct: MTU out", \
+     "crossval-rps.dat" index 5 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#D55E00" title "tb-relay: MTU out", \
+     "crossval-rps.dat" index 6 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#009E73" title "tb-swseg: MTU out", \
+     "crossval-rps.dat" index 7 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#CC79A7" title "tb-relay-swseg: MTU out", \
+     "crossval-rps.dat" index 8 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#B0B0B0" title "busy < 90 %: not counted", \
      "crossval-rps.dat" index 9 using 1:2 with lines lw 2.2 lc rgb "#808080" title "y = x"
 
 set terminal svg size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
