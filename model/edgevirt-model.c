@@ -24,6 +24,7 @@ static const char *const usage_main =
     "  show [MODEL.json]                 print a model (default: the embedded paper calibration)\n"
     "  predict --op GET|SET --size BYTES predict RPS and CPU for every platform\n"
     "  validate FILE...                  check run record files (.jsonl) and model files\n"
+    "  crossval RUNS.jsonl...            leave-one-size-out / leave-one-MTU-out validation\n"
     "\n"
     "`edgevirt-model COMMAND --help` describes each command. Exit status: 0 ok, 1 runtime\n"
     "failure, 2 usage error or bad input.\n";
@@ -525,6 +526,9 @@ static int cmd_validate(int argc, char **argv)
     return 0;
 }
 
+/* edgevirt-model-crossval.c (calibration, issue 7) */
+int cmd_crossval(int argc, char **argv);
+
 /* A command's status, or 1 when what it printed could not be written (e.g. a full disk). */
 static int finish(int rc)
 {
@@ -556,5 +560,7 @@ int main(int argc, char **argv)
         return finish(cmd_predict(argc, argv));
     if (strcmp(cmd, "validate") == 0)
         return finish(cmd_validate(argc, argv));
+    if (strcmp(cmd, "crossval") == 0)
+        return finish(cmd_crossval(argc, argv));
     return usage_error(usage_main, "unknown command \"%s\"", cmd);
 }

@@ -14,15 +14,17 @@ add_library(edgevirt-model STATIC
   ${CMAKE_CURRENT_LIST_DIR}/ev_model.c
   ${CMAKE_CURRENT_LIST_DIR}/ev_model_json.c
   ${CMAKE_CURRENT_LIST_DIR}/ev_fit.c
+  ${CMAKE_CURRENT_LIST_DIR}/ev_xval.c
   ${EV_MODEL_EMBED_C})
 target_include_directories(edgevirt-model PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(edgevirt-model PUBLIC ev_formats ev_common PkgConfig::GSL PkgConfig::CJSON
                       ${MATH_LIB})
 set_target_properties(edgevirt-model PROPERTIES POSITION_INDEPENDENT_CODE ON)
 
-add_executable(edgevirt-model-cli ${CMAKE_CURRENT_LIST_DIR}/edgevirt-model.c)
+add_executable(edgevirt-model-cli ${CMAKE_CURRENT_LIST_DIR}/edgevirt-model.c
+               ${CMAKE_CURRENT_LIST_DIR}/edgevirt-model-crossval.c)
 set_target_properties(edgevirt-model-cli PROPERTIES OUTPUT_NAME edgevirt-model)
-target_link_libraries(edgevirt-model-cli PRIVATE edgevirt-model)
+target_link_libraries(edgevirt-model-cli PRIVATE edgevirt-model ev_plots)
 
 # The paper's reconstructed calibration (data/paper/README.md): the generator writes the run
 # records, `edgevirt-model fit` fits them into data/paper/model.json (then rebuild to embed it).

@@ -5,6 +5,7 @@
  *    accept it. Other files (README.md, scripts) are not checked.
  * Passes with "0 files" when the folder is empty or absent. */
 #include "ev_json.h"
+#include "ev_xval.h"
 #include "ev_record.h"
 #include "ev_fs.h"
 #include "ev_test.h"
@@ -65,6 +66,12 @@ static int load_spec_json(const char *path, const char *text, ev_error *err)
 }
 #endif
 
+/* `edgevirt-model crossval --json` output (model/ev_xval.h). */
+static int load_crossval_json(const char *path, const char *text, ev_error *err)
+{
+    return ev_xval_check_json(text, path, err);
+}
+
 /* ===================== SCHEMA DISPATCH TABLE =====================
  * One row per file format. The coordinator registers the other loaders here when they land:
  *   { "edgevirt.model/1",   <wrapper around ev_model_parse> },    (model)
@@ -83,6 +90,7 @@ static const struct {
 #ifdef EV_HAVE_SPEC
     { EV_SPEC_SCHEMA, load_spec_json },
 #endif
+    { EV_XVAL_SCHEMA, load_crossval_json }, /* calib: data/testbed/crossval/crossval.json */
 };
 /* ================================================================= */
 

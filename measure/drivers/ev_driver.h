@@ -63,6 +63,10 @@ typedef struct ev_driver_pids {
     pid_t vcpu[EV_DRIVER_MAX_TIDS];
     int n_vhost;
     pid_t vhost[EV_DRIVER_MAX_TIDS];
+    /* added (calib, issue 7): the guest's own host process where the "guest" is a host
+     * process (command driver's guest_pid_file, e.g. redis-server of a testbed path); 0 = none.
+     * The runner records its CPU as threads.vcpu_user / vcpu_system. */
+    pid_t guest;
 } ev_driver_pids;
 
 /* Create a driver from its settings object (the platform's block of the runner's spec).

@@ -650,14 +650,17 @@ static int measure_point(run_state *st, const ev_plan_point *pt, ev_driver *d, e
 
     /* what to sample */
     ev_driver_pids pids;
-    int pidv[1];
+    int pidv[2];
     size_t npids = 0;
+    int vmm_idx = -1, guest_idx = -1;
     if (ev_driver_get_pids(d, &pids, &e) != EV_OK) {
         set_error(r, "platform processes: %s", e.msg);
         return EV_OK;
     }
     if (pids.vmm > 0)
-        pidv[npids++] = (int)pids.vmm;
+        vmm_idx = (int)npids, pidv[npids++] = (int)pids.vmm;
+    if (pids.guest > 0) /* command driver's guest_pid_file (a testbed's redis-server) */
+        guest_idx = (int)npids, pidv[npids++] = (int)pids.guest;
     ev_sampler_iface ifs[EV_SPEC_MAX_IFACES + 1];
     size_t nifs = build_ifaces(ifs, s, info);
     if (!s->mtu) {
@@ -732,7 +735,19 @@ static int measure_point(run_state *st, const ev_plan_point *pt, ev_driver *d, e
                   "window", res.set_ncpus, s->ncpus);
     } else {
         *r = tmp;
-        ev_sampler_fill_record(r, &res, npids ? 0 : -1);
+        ev_sampler_fill_record(r, &res, vmm_idx);
+        if (guest_idx >= 0 && (size_t)guest_idx < res.nprocs && res.procs[guest_idx].present) {
+            /* the guest is a host process: all its time is the guest's (vcpu_*), next to
+             * the VMM's (vmm_*, 0 when there is no VMM process) */
+            const ev_thread_cpu *g = &res.procs[guest_idx].cpu;
+            if (vmm_idx < 0) {
+                memset(&r->threads, 0, sizeof r->threads);
+                r->threads.present = 1;
+            }
+            r->threads.vcpu_user = g->vmm_user + g->vcpu_user;
+            r->threads.vcpu_system = g->vmm_system + g->vcpu_system;
+            snprintf(r->threads.basis, sizeof r->threads.basis, "process+guest");
+        }
         r->cpu_ncpu = (uint32_t)res.set_ncpus;
         if (!r->redis_version[0])
             redis_version(r->redis_version, sizeof r->redis_version, info->host, info->port);
