@@ -58,11 +58,40 @@ try() {
     fi
 }
 
+# try_exec MODE: `exec gateway` under `ip netns exec` either runs its command in the quota
+# cgroup or refuses (exit 1) naming the problem.
+try_exec() {
+    mode=$1
+    rm -f "$RUN/rc"
+    cmd='"$1" exec gateway --prefix "$2" --run-dir "$3" -- cat /proc/self/cgroup >"$3/out" \
+        2>"$3/err"; echo $? >"$3/rc.tmp"; mv "$3/rc.tmp" "$3/rc"'
+    if [ "$mode" = child ]; then
+        ip netns exec ${P}gateway sh -c "$cmd" sh "$TB" $P "$RUN"
+    else
+        ip netns exec ${P}gateway sh -c "( $cmd ) &" sh "$TB" $P "$RUN"
+        i=0
+        while [ ! -e "$RUN/rc" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    fi
+    rc=$(cat "$RUN/rc" 2>/dev/null || echo timeout)
+    if [ "$rc" = 0 ]; then
+        check "exec/$mode: the command ran in the quota cgroup: $(tr '\n' ' ' <"$RUN/out")" \
+            grep -Eq "^[0-9]+:([^:]*,)?cpu(,[^:]*)?:.*/edgevirt-$P\$|^0::.*/edgevirt-$P\$" \
+            "$RUN/out"
+    else
+        check "exec/$mode: failed with exit 1, not $rc" test "$rc" = 1
+        check "exec/$mode: the message names the quota and the workaround: $(cat "$RUN/err")" \
+            sh -c "grep -q 'quota' '$RUN/err' && grep -q 'ip netns exec' '$RUN/err'"
+        echo "exec/$mode: refused loudly"
+    fi
+}
+
 check "up with a quota" "$TB" up --prefix $P --run-dir "$RUN" --link-rate none \
     --gateway-quota 0.5
 try direct 6471 child
 try relay 6472 child
 try direct 6473 orphan
+try_exec child
+try_exec orphan
 check "down" "$TB" down --prefix $P --run-dir "$RUN"
 check "nothing left: no namespaces, state or cgroup" sh -c "! ip netns list | grep -q '^$P' &&
     [ ! -e '$RUN/$P' ] && [ ! -e /sys/fs/cgroup/cpu/edgevirt-$P ] &&
