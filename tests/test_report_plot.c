@@ -331,6 +331,58 @@ int main(void)
     EV_CHECK_MSG(strstr(err.msg, "bad_field.jsonl:3: workload.value_size"), "%s", err.msg);
     ev_report_plot_summary_free(&s);
 
+    /* an unlimited link (link_rate_bps 0 = unknown or unlimited) is labelled so in legends,
+     * titles and tables, never "0 Mbit/s"; the .dat numbers stay numeric */
+    {
+        const char *uf[] = { EV_FIXTURES "/plot_unlimited.jsonl" };
+        char udir[300];
+        snprintf(udir, sizeof udir, "%s/unlimited", dir);
+        ev_report_plot_options uo = EV_REPORT_PLOT_OPTIONS_INIT;
+        uo.out_dir = udir;
+        err = (ev_error)EV_ERROR_INIT;
+        rc = ev_report_plot(&s, uf, 1, &uo, &err);
+        EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
+        static const char *const uout[] = { "unlimited/rps_get.gp", "unlimited/rps_get.dat",
+                                            "unlimited/packets_get_instance_tx.gp",
+                                            "unlimited/packets_get_instance_tx.dat",
+                                            "unlimited/index.html" };
+        for (size_t i = 0; i < sizeof uout / sizeof uout[0]; i++) {
+            dat = slurp(uout[i]);
+            EV_CHECK_MSG(dat != NULL, "%s", uout[i]);
+            EV_CHECK_MSG(dat && !strstr(dat, " 0 Mbit/s") && !strstr(dat, ">0 Mbit/s"),
+                         "%s says 0 Mbit/s", uout[i]);
+            EV_CHECK_MSG(dat && strstr(dat, "unlimited"), "%s does not say unlimited",
+                         uout[i]);
+            free(dat);
+        }
+        dat = slurp("unlimited/rps_get.dat");
+        if (dat) {
+            const char *p = block(dat, "kata c50 P1 MTU 1500 link unlimited");
+            EV_CHECK(p != NULL);
+            check_rps_line(&p, 64, 1000.5);
+            check_rps_line(&p, 16384, 500.5);
+            p = block(dat, "kata c50 P1 MTU 1500 1000 Mbit/s");
+            EV_CHECK(p != NULL);
+            check_rps_line(&p, 64, 1000);
+        }
+        free(dat);
+        html = slurp("unlimited/index.html");
+        EV_CHECK(html && strstr(html, "<td class=\"n\">unlimited</td>") &&
+                 strstr(html, "<td class=\"n\">1000</td>"));
+        if (html)
+            check_html(html);
+        free(html);
+        ev_report_plot_summary_free(&s);
+
+        ev_report_key k;
+        char buf[256];
+        memset(&k, 0, sizeof k);
+        snprintf(k.platform, sizeof k.platform, "kata");
+        k.op = EV_OP_GET;
+        ev_report_key_format(buf, sizeof buf, &k);
+        EV_CHECK_MSG(strstr(buf, "link unlimited") && !strstr(buf, "bit/s"), "%s", buf);
+    }
+
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)

@@ -27,3 +27,9 @@ add_test(NAME testbed_crash
                  $<TARGET_FILE:edgevirt-testbed>)
 set_tests_properties(testbed_crash PROPERTIES LABELS "root;testbed" SKIP_RETURN_CODE 77
                      TIMEOUT 60 RESOURCE_LOCK testbed_netns)
+
+add_test(NAME testbed_netns_quota
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/test_testbed_netns_quota.sh
+                 $<TARGET_FILE:edgevirt-testbed> $<TARGET_FILE:edgevirt-relay>)
+set_tests_properties(testbed_netns_quota PROPERTIES LABELS "root;testbed" SKIP_RETURN_CODE 77
+                     TIMEOUT 90 RESOURCE_LOCK testbed_netns)

@@ -114,6 +114,7 @@ typedef struct ev_testbed__cg {
     int version;               /* 0 none, 1, 2 */
     char cpu[160];             /* folder holding the quota files */
     char acct[160];            /* folder holding the usage (v1 cpuacct; v2 same as cpu) */
+    char root[96];             /* the cgroup mounts: /sys/fs/cgroup or /proc/PID/root/... */
     char procs_cpu[180], procs_acct[180];
 } ev_testbed__cg;
 
@@ -123,19 +124,72 @@ static int ev_testbed__exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* Which cgroup layout does this host have, and where would our group live? */
+static int ev_testbed__read_text(char *buf, size_t len, const char *path);
+
+/* The parent of pid, or -1 (from /proc/PID/stat: "pid (comm) state ppid ..."). */
+static int ev_testbed__ppid(int pid)
+{
+    char path[64], buf[512], *p;
+    int fd, ppid = -1;
+    ssize_t n;
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    p = strrchr(buf, ')');
+    if (p && sscanf(p + 1, " %*c %d", &ppid) != 1)
+        ppid = -1;
+    return ppid;
+}
+
+/* Which cgroup layout does a cgroup root folder (".../sys/fs/cgroup") hold? 0 none, 1, 2. */
+static int ev_testbed__cg_layout(const char *root)
+{
+    char path[200];
+    snprintf(path, sizeof path, "%s/cgroup.controllers", root);
+    if (ev_testbed__exists(path))
+        return 2;
+    snprintf(path, sizeof path, "%s/cpu/cpu.cfs_quota_us", root);
+    if (ev_testbed__exists(path))
+        return 1;
+    return 0;
+}
+
+/* Which cgroup layout does this host have, and where would our group live?
+ * `ip netns exec` runs us in a mount namespace with a fresh /sys, which hides the cgroup
+ * mounts under /sys/fs/cgroup. Then the cgroup file systems are reached through the root of
+ * the nearest ancestor process that still sees them (/proc/PPID/root/sys/fs/cgroup: the
+ * shell that ran `ip netns exec`, or init), so placement works in either mount namespace. */
 static void ev_testbed__cg_paths(ev_testbed__cg *cg, const char *prefix)
 {
+    char root[96];
+    int pid = getppid(), depth;
     memset(cg, 0, sizeof *cg);
-    if (ev_testbed__exists("/sys/fs/cgroup/cgroup.controllers")) {
-        cg->version = 2;
-        snprintf(cg->cpu, sizeof cg->cpu, "/sys/fs/cgroup/edgevirt-%s", prefix);
+    snprintf(root, sizeof root, "/sys/fs/cgroup");
+    cg->version = ev_testbed__cg_layout(root);
+    for (depth = 0; !cg->version && pid > 0 && depth < 32; depth++) {
+        snprintf(root, sizeof root, "/proc/%d/root/sys/fs/cgroup", pid);
+        cg->version = ev_testbed__cg_layout(root);
+        if (pid == 1)
+            break;
+        pid = ev_testbed__ppid(pid);
+    }
+    if (cg->version == 2) {
+        snprintf(cg->root, sizeof cg->root, "%s", root);
+        snprintf(cg->cpu, sizeof cg->cpu, "%s/edgevirt-%s", root, prefix);
         snprintf(cg->acct, sizeof cg->acct, "%s", cg->cpu);
-    } else if (ev_testbed__exists("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")) {
-        cg->version = 1;
-        snprintf(cg->cpu, sizeof cg->cpu, "/sys/fs/cgroup/cpu/edgevirt-%s", prefix);
-        if (ev_testbed__exists("/sys/fs/cgroup/cpuacct/cpuacct.usage"))
-            snprintf(cg->acct, sizeof cg->acct, "/sys/fs/cgroup/cpuacct/edgevirt-%s", prefix);
+    } else if (cg->version == 1) {
+        char path[200];
+        snprintf(cg->root, sizeof cg->root, "%s", root);
+        snprintf(cg->cpu, sizeof cg->cpu, "%s/cpu/edgevirt-%s", root, prefix);
+        snprintf(path, sizeof path, "%s/cpuacct/cpuacct.usage", root);
+        if (ev_testbed__exists(path))
+            snprintf(cg->acct, sizeof cg->acct, "%s/cpuacct/edgevirt-%s", root, prefix);
         else
             snprintf(cg->acct, sizeof cg->acct, "%s", cg->cpu);
     }
@@ -143,6 +197,40 @@ static void ev_testbed__cg_paths(ev_testbed__cg *cg, const char *prefix)
         snprintf(cg->procs_cpu, sizeof cg->procs_cpu, "%s/cgroup.procs", cg->cpu);
         snprintf(cg->procs_acct, sizeof cg->procs_acct, "%s/cgroup.procs", cg->acct);
     }
+}
+
+/* Is process pid in our cpu cgroup "edgevirt-<prefix>"? 1 yes, 0 no, -1 cannot tell.
+ * /proc/PID/cgroup lines are "ID:CONTROLLERS:PATH"; v1 needs the line whose controllers
+ * include "cpu", v2 the "0::" line; PATH must end in "/edgevirt-<prefix>". */
+static int ev_testbed__cg_has_pid(int version, const char *prefix, int pid)
+{
+    char path[64], buf[4096], want[64], *line, *save = NULL;
+    size_t wl;
+    snprintf(path, sizeof path, "/proc/%d/cgroup", pid);
+    if (ev_testbed__read_text(buf, sizeof buf, path) != 0)
+        return -1;
+    snprintf(want, sizeof want, "/edgevirt-%s", prefix);
+    wl = strlen(want);
+    for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *c1 = strchr(line, ':'), *c2, *ctl, *tok, *s2 = NULL;
+        int match = 0;
+        size_t pl;
+        if (!c1 || !(c2 = strchr(c1 + 1, ':')))
+            continue;
+        *c2 = '\0';
+        ctl = c1 + 1;
+        if (version == 2)
+            match = ctl[0] == '\0' && strncmp(line, "0:", 2) == 0;
+        else
+            for (tok = strtok_r(ctl, ",", &s2); tok; tok = strtok_r(NULL, ",", &s2))
+                if (strcmp(tok, "cpu") == 0)
+                    match = 1;
+        if (!match)
+            continue;
+        pl = strlen(c2 + 1);
+        return pl >= wl && strcmp(c2 + 1 + pl - wl, want) == 0;
+    }
+    return 0;
 }
 
 static int ev_testbed__write_text(const char *path, const char *text, ev_error *err)
@@ -210,7 +298,8 @@ static int ev_testbed__cg_setup(ev_testbed__cg *cg, const ev_testbed_options *o,
     } else {
         char path[220];
         /* Enable the cpu controller for children of the root (harmless if already on). */
-        (void)ev_testbed__write_text("/sys/fs/cgroup/cgroup.subtree_control", "+cpu", NULL);
+        snprintf(path, sizeof path, "%s/cgroup.subtree_control", cg->root);
+        (void)ev_testbed__write_text(path, "+cpu", NULL);
         snprintf(path, sizeof path, "%s/cpu.max", cg->cpu);
         if (o->gateway_quota > 0.0)
             snprintf(v, sizeof v, "%ld %d", lround(o->gateway_quota * o->quota_period_us),
@@ -896,6 +985,15 @@ int ev_testbed_platform_start(ev_testbed_platform *out, const char *prefix, cons
         sp.procs[0] = cg.procs_cpu;
         if (strcmp(cg.acct, cg.cpu) != 0 && ev_testbed__exists(cg.acct))
             sp.procs[1] = cg.procs_acct;
+    } else if (o.gateway_quota > 0.0) {
+        return ev_error_set(err, EV_ESYS, "testbed '%s' has a gateway quota of %g cores, but "
+                            "its cgroup edgevirt-%s is not visible from here (%s): the "
+                            "platform would run outside the quota. Run start-platform "
+                            "outside `ip netns exec` (it enters the namespace itself), or "
+                            "mount the cgroup file systems again inside the namespace (as "
+                            "scripts/calibrate-testbed.sh does), or run `up` again", prefix,
+                            o.gateway_quota, prefix, cg.version ? cg.cpu :
+                            "no cgroup mounts under /sys/fs/cgroup or any ancestor's root");
     }
     ev_testbed__state_dir(dir, sizeof dir, run_dir, prefix);
 
@@ -949,6 +1047,27 @@ int ev_testbed_platform_start(ev_testbed_platform *out, const char *prefix, cons
         return ev_error_set(err, EV_ECHILD, "platform %s on %s:%d does not answer from the "
                             "client namespace (see %s)", ev_testbed_platform_name(p.flags),
                             EV_TESTBED_GATEWAY_ADDR, p.port, log);
+    }
+    /* With a quota, the processes must really be in its cgroup: say so if they are not. */
+    if (o.gateway_quota > 0.0) {
+        pid_t who[2];
+        int k;
+        who[0] = redis;
+        who[1] = relay;
+        for (k = 0; k < 2; k++) {
+            if (who[k] > 0 && ev_testbed__cg_has_pid(cg.version, prefix, (int)who[k]) != 1) {
+                if (relay)
+                    ev_testbed_exec_stop(relay, 2.0);
+                ev_testbed_exec_stop(redis, 2.0);
+                return ev_error_set(err, EV_ESYS, "%s (pid %d) is not in the gateway quota "
+                                    "cgroup %s (see /proc/%d/cgroup), so the %g-core quota "
+                                    "would not apply: stopped it. Run start-platform outside "
+                                    "`ip netns exec`, or mount the cgroup file systems inside "
+                                    "the namespace (as scripts/calibrate-testbed.sh does)",
+                                    k ? "edgevirt-relay" : "redis-server", (int)who[k], cg.cpu,
+                                    (int)who[k], o.gateway_quota);
+            }
+        }
     }
     p.redis_pid = (int)redis;
     p.relay_pid = (int)relay;
@@ -1083,6 +1202,13 @@ int ev_testbed_enter(const char *prefix, const char *run_dir, int gateway, int c
             sp.procs[0] = cg.procs_cpu;
             if (strcmp(cg.acct, cg.cpu) != 0 && ev_testbed__exists(cg.acct))
                 sp.procs[1] = cg.procs_acct;
+        } else if (o.gateway_quota > 0.0) {
+            return ev_error_set(err, EV_ESYS, "testbed '%s' has a gateway quota of %g cores, "
+                                "but its cgroup edgevirt-%s is not visible from here: the "
+                                "command would run outside the quota. Run enter outside `ip "
+                                "netns exec`, or mount the cgroup file systems again inside "
+                                "the namespace (as scripts/calibrate-testbed.sh does)", prefix,
+                                o.gateway_quota, prefix);
         }
     }
     return ev_testbed_exec_prepare(&sp, err);

@@ -76,7 +76,7 @@ static void key_cells(FILE *f, const ev_report_key *k, const char *label)
     if (k->link_rate_bps > 0)
         fprintf(f, "%g", k->link_rate_bps / 1e6);
     else
-        fputs("&ndash;", f);
+        fputs("unlimited", f);   /* 0 = unknown or unlimited (docs/formats.md) */
     fputs("</td>", f);
 }
 

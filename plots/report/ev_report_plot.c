@@ -149,11 +149,17 @@ void ev_report_curve_label(char *buf, size_t len, const ev_report_agg *a, size_t
         }
     const char *src = nrecon == 0 ? "" : nrecon == nrep ? " (reconstructed)"
                                                         : " (partly reconstructed)";
+    char link[32];
+    /* link_rate_bps 0: unknown or unlimited (docs/formats.md), never "0 Mbit/s" */
+    if (k->link_rate_bps > 0)
+        snprintf(link, sizeof link, "%g Mbit/s", k->link_rate_bps / 1e6);
+    else
+        snprintf(link, sizeof link, "link unlimited");
     if (!several)
         snprintf(buf, len, "%s%s", k->platform, src);
     else
-        snprintf(buf, len, "%s c%u P%u MTU %u %g Mbit/s%s", k->platform, (unsigned)k->clients,
-                 (unsigned)k->pipeline, (unsigned)k->mtu, k->link_rate_bps / 1e6, src);
+        snprintf(buf, len, "%s c%u P%u MTU %u %s%s", k->platform, (unsigned)k->clients,
+                 (unsigned)k->pipeline, (unsigned)k->mtu, link, src);
 }
 
 /* Colour of a platform: its index among the platforms of every set drawn, so one platform
