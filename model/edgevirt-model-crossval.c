@@ -15,13 +15,18 @@
 #include "ev_xval.h"
 
 int cmd_crossval(int argc, char **argv);
+/* edgevirt-model.c */
+int cli_inputs_option(ev_fit_inputs **in, int is_file, const char *arg, ev_error *err);
+int cli_inputs_apply(ev_fit_options *opt, ev_platform_info **pi, const ev_fit_inputs *in,
+                     const ev_record *recs, size_t n, ev_error *err);
 
 static double xv_min_busy; /* --min-busy, shown in the outputs */
 
 static const char *const usage_crossval =
     "usage: edgevirt-model crossval RUNS.jsonl... [--by size|mtu|both] [--json | --csv]\n"
     "                               [--out DIR] [--min-busy PCT] [--client-rtt S] [--sigma PP]\n"
-    "                               [--corr-limit R]\n"
+    "                               [--corr-limit R] [--inputs FILE]\n"
+    "                               [--guest-pkt-bytes ID=BYTES]...\n"
     "\n"
     "Cross-validates the cost model on run records: for every held-out group (one value size,\n"
     "or one MTU) and platform, fits the model on that platform's other records and predicts\n"
@@ -43,7 +48,9 @@ static const char *const usage_crossval =
     "                      model's RPS is the CPU-bound throughput; a point where the CPU\n"
     "                      did not bind cannot test it. They are still fitted, predicted\n"
     "                      and listed (marked \"unbound\"). Default 0: every point counts\n"
-    "  --client-rtt S, --sigma PP, --corr-limit R   fit options, as for `fit`\n"
+    "  --client-rtt S, --sigma PP, --corr-limit R, --inputs FILE,\n"
+    "  --guest-pkt-bytes ID=BYTES   fit options, as for `fit` (the platform inputs: every\n"
+    "                      held-out fit uses them)\n"
     "\n"
     "Exit status: 0 ok, 1 runtime failure, 2 usage error or bad input (also: fewer than two\n"
     "groups to hold out).\n";
@@ -491,9 +498,14 @@ int cmd_crossval(int argc, char **argv)
         { "json", no_argument, 0, 'j' },        { "csv", no_argument, 0, 'C' },
         { "out", required_argument, 0, 'O' },   { "client-rtt", required_argument, 0, 'r' },
         { "sigma", required_argument, 0, 's' }, { "corr-limit", required_argument, 0, 'l' },
-        { "min-busy", required_argument, 0, 'B' }, { 0, 0, 0, 0 }
+        { "min-busy", required_argument, 0, 'B' }, { "inputs", required_argument, 0, 'i' },
+        { "guest-pkt-bytes", required_argument, 0, 'g' }, { 0, 0, 0, 0 }
     };
     ev_fit_options opt = EV_FIT_OPTIONS_INIT;
+    ev_fit_inputs *in = NULL;
+    ev_platform_info *pinputs = NULL;
+    struct { int file; const char *arg; } iopt[64]; /* applied after parsing, in order */
+    int niopt = 0, k;
     const char *outdir = NULL, **plat = NULL;
     int o, by = EV_XVAL_BOTH, json = 0, csv = 0, rc = EV_OK, f;
     ev_recset set = { NULL, 0, 0 };
@@ -527,6 +539,13 @@ int cmd_crossval(int argc, char **argv)
             if (xv_num(optarg, &xv_min_busy, 0, 1e6))
                 return xv_usage("--min-busy: must be a percentage >= 0, got \"%s\"", optarg);
             break;
+        case 'i':
+        case 'g':
+            if (niopt == (int)(sizeof iopt / sizeof iopt[0]))
+                return xv_usage("%s", "too many --inputs/--guest-pkt-bytes options (max 64)");
+            iopt[niopt].file = o == 'i';
+            iopt[niopt++].arg = optarg;
+            break;
         default: return xv_usage("%s", "bad option");
         }
     }
@@ -534,8 +553,12 @@ int cmd_crossval(int argc, char **argv)
         return xv_usage("%s", "--json and --csv exclude each other");
     if (optind >= argc)
         return xv_usage("%s", "at least one RUNS.jsonl is required");
+    for (k = 0; k < niopt && rc == EV_OK; k++)
+        rc = cli_inputs_option(&in, iopt[k].file, iopt[k].arg, &err);
     for (f = optind; f < argc && rc == EV_OK; f++)
         rc = ev_recset_load(&set, argv[f], 0, NULL, &err);
+    if (rc == EV_OK && in)
+        rc = cli_inputs_apply(&opt, &pinputs, in, set.recs, set.n, &err);
     /* the default "both" runs what the data allow; an explicit single scheme must be possible */
     if (rc == EV_OK && by == EV_XVAL_BOTH) {
         int sch;
@@ -583,6 +606,8 @@ int cmd_crossval(int argc, char **argv)
     }
     free(plat);
     free(pts);
+    free(pinputs);
+    ev_fit_inputs_free(in);
     ev_recset_free(&set);
     if (rc != EV_OK) {
         fprintf(stderr, "edgevirt-model: crossval: %s\n", err.msg[0] ? err.msg : ev_strerror(rc));

@@ -31,7 +31,8 @@ static const char *const usage_main =
 
 static const char *const usage_fit =
     "usage: edgevirt-model fit RUNS.jsonl... -o MODEL.json [--name NAME] [--client-rtt S]\n"
-    "                          [--sigma PP] [--corr-limit R]\n"
+    "                          [--sigma PP] [--corr-limit R] [--inputs FILE]\n"
+    "                          [--guest-pkt-bytes ID=BYTES]...\n"
     "\n"
     "Fits, per platform and CPU category (user system softirq guest), the CPU seconds per\n"
     "request D_c = cpu_c / (100 * rps) to fixed_get/fixed_set + per_packet * packets +\n"
@@ -44,7 +45,18 @@ static const char *const usage_fit =
     "  --client-rtt S      client round trip in seconds for the closed-loop bound (0.0005)\n"
     "  --sigma PP          a-priori noise of one CPU reading in percentage points (1)\n"
     "  --corr-limit R      |correlation| above which a count parameter is not identified\n"
-    "                      (0.995)\n";
+    "                      (0.995)\n"
+    "  --inputs FILE       platform inputs file (JSON, schema edgevirt.inputs/1,\n"
+    "                      docs/formats.md): per platform id, the segmentation inputs\n"
+    "                      guest_pkt_bytes, tcp_header_bytes, instance_l2_bytes,\n"
+    "                      nic_mss_reduction the packet counts are derived with (not\n"
+    "                      fitted). Without it: the built-in table for known ids, else\n"
+    "                      defaults from each record's stack/offload (8250 B GSO packets\n"
+    "                      for an offloading Linux guest, 1224 B for lwIP)\n"
+    "  --guest-pkt-bytes ID=BYTES  the size of the packets platform ID's guest hands the\n"
+    "                      host for large sends (repeatable; applied after --inputs, in\n"
+    "                      order). The model file stores the inputs used, so predictions\n"
+    "                      use them too\n";
 
 static const char *const usage_show =
     "usage: edgevirt-model show [MODEL.json] [--json]\n"
@@ -402,6 +414,49 @@ static int cmd_predict(int argc, char **argv)
     return 0;
 }
 
+/* ---------------------------------------------------------------- platform inputs */
+
+/* Shared by fit and crossval (edgevirt-model-crossval.c): read --inputs FILE or
+ * --guest-pkt-bytes ID=BYTES into *in (created on first use). RETURNS an ev_err code; err set. */
+int cli_inputs_option(ev_fit_inputs **in, int is_file, const char *arg, ev_error *err);
+int cli_inputs_option(ev_fit_inputs **in, int is_file, const char *arg, ev_error *err)
+{
+    int rc;
+    if (!*in && (rc = ev_fit_inputs_new(in, err)) != EV_OK)
+        return rc;
+    if (is_file)
+        return ev_fit_inputs_load(*in, arg, err);
+    rc = ev_fit_inputs_parse_assign(*in, "guest_pkt_bytes", arg, err);
+    if (rc && rc != EV_ENOMEM) {
+        ev_error tmp = *err;
+        ev_error_set(err, rc, "--guest-pkt-bytes %s", tmp.msg);
+    }
+    return rc;
+}
+
+/* Resolve *in against the loaded records into opt->inputs (*pi, caller frees); warn on stderr
+ * about ids the records do not have. */
+int cli_inputs_apply(ev_fit_options *opt, ev_platform_info **pi, const ev_fit_inputs *in,
+                     const ev_record *recs, size_t n, ev_error *err);
+int cli_inputs_apply(ev_fit_options *opt, ev_platform_info **pi, const ev_fit_inputs *in,
+                     const ev_record *recs, size_t n, ev_error *err)
+{
+    size_t i, j, np = 0;
+    int rc = ev_fit_inputs_resolve(pi, &np, in, recs, n, err);
+    if (rc)
+        return rc;
+    for (i = 0; i < ev_fit_inputs_count(in); i++) {
+        for (j = 0; j < np && strcmp((*pi)[j].id, ev_fit_inputs_id(in, i)) != 0; j++)
+            ;
+        if (j == np)
+            fprintf(stderr, "edgevirt-model: warning: platform inputs for \"%s\": no record of "
+                    "that platform, not used\n", ev_fit_inputs_id(in, i));
+    }
+    opt->inputs = *pi;
+    opt->ninputs = np;
+    return EV_OK;
+}
+
 /* ---------------------------------------------------------------- fit */
 
 static int cmd_fit(int argc, char **argv)
@@ -410,9 +465,13 @@ static int cmd_fit(int argc, char **argv)
         { "help", no_argument, 0, 'h' },       { "output", required_argument, 0, 'o' },
         { "name", required_argument, 0, 'n' }, { "client-rtt", required_argument, 0, 'r' },
         { "sigma", required_argument, 0, 's' }, { "corr-limit", required_argument, 0, 'l' },
+        { "inputs", required_argument, 0, 'i' },
+        { "guest-pkt-bytes", required_argument, 0, 'g' },
         { 0, 0, 0, 0 }
     };
     ev_fit_options opt = EV_FIT_OPTIONS_INIT;
+    ev_fit_inputs *in = NULL;
+    ev_platform_info *pi = NULL;
     const char *outp = NULL;
     ev_recset set = { NULL, 0, 0 };
     ev_error err = EV_ERROR_INIT;
@@ -440,16 +499,28 @@ static int cmd_fit(int argc, char **argv)
                 return usage_error(usage_fit, "--corr-limit: must be in (0, 1], got \"%s\"",
                                    optarg);
             break;
-        default: return usage_error(usage_fit, "%s", "bad option");
+        case 'i':
+        case 'g':
+            if ((rc = cli_inputs_option(&in, o == 'i', optarg, &err)) != EV_OK) {
+                ev_fit_inputs_free(in);
+                return fail(&err, rc);
+            }
+            break;
+        default: ev_fit_inputs_free(in); return usage_error(usage_fit, "%s", "bad option");
         }
     }
-    if (!outp)
+    if (!outp) {
+        ev_fit_inputs_free(in);
         return usage_error(usage_fit, "%s", "-o MODEL.json is required");
+    }
     nfiles = argc - optind;
-    if (nfiles < 1)
+    if (nfiles < 1) {
+        ev_fit_inputs_free(in);
         return usage_error(usage_fit, "%s", "at least one RUNS.jsonl is required");
+    }
     counts = calloc((size_t)nfiles, sizeof *counts);
     if (!counts) {
+        ev_fit_inputs_free(in);
         ev_error_set(&err, EV_ENOMEM, "out of memory");
         return fail(&err, EV_ENOMEM);
     }
@@ -458,6 +529,8 @@ static int cmd_fit(int argc, char **argv)
         rc = ev_recset_load(&set, argv[optind + f], 0, NULL, &err);
         counts[f] = set.n - before;
     }
+    if (rc == EV_OK && in)
+        rc = cli_inputs_apply(&opt, &pi, in, set.recs, set.n, &err);
     if (rc == EV_OK)
         rc = ev_fit_records(&m, set.recs, set.n, &opt, &err);
     for (f = 0; f < nfiles && rc == EV_OK; f++)
@@ -484,6 +557,8 @@ static int cmd_fit(int argc, char **argv)
     }
     free(pts);
     free(counts);
+    free(pi);
+    ev_fit_inputs_free(in);
     ev_model_free(m);
     ev_recset_free(&set);
     return rc ? fail(&err, rc) : 0;

@@ -48,20 +48,25 @@ void ev_fit_record_conditions(ev_conditions *out, const ev_record *r)
     out->pipeline = r->pipeline >= 1 ? r->pipeline : 1;
 }
 
+void ev_fit_record_inputs(ev_platform_info *pi, const ev_record *r)
+{
+    int offload = r->offload;
+    if (offload < 0)
+        offload = strcmp(r->stack, "lwip") != 0;
+    ev_model_platform_defaults(pi, r->platform, r->path, r->stack[0] ? r->stack : "linux",
+                               offload);
+}
+
 static void ev_fit__inputs(ev_platform_info *pi, const ev_record *r, const ev_fit_options *opt)
 {
     size_t i;
-    int offload = r->offload;
     for (i = 0; opt->inputs && i < opt->ninputs; i++) {
         if (opt->inputs[i].id && strcmp(opt->inputs[i].id, r->platform) == 0) {
             *pi = opt->inputs[i];
             return;
         }
     }
-    if (offload < 0)
-        offload = strcmp(r->stack, "lwip") != 0;
-    ev_model_platform_defaults(pi, r->platform, r->path, r->stack[0] ? r->stack : "linux",
-                               offload);
+    ev_fit_record_inputs(pi, r);
 }
 
 /* Append a note line to a growing buffer. */
@@ -217,8 +222,10 @@ static int ev_fit__platform(ev_model *m, size_t pidx, const double *X, const dou
                          "%s: not identifiable: its column is a combination of the others in "
                          "these runs (rank %zu for %d parameters%s); fixed at the prior 0",
                          ev_model_param_names[drop], rank, nfree,
-                         drop == EV_PARAM_PER_PACKET
-                             ? "; without offload packets = segments + 2 per request" : "");
+                         drop != EV_PARAM_PER_PACKET ? ""
+                         : m->plat[pidx].info.offload
+                             ? "; every message fits one guest packet: 2 packets per request"
+                             : "; without offload packets = segments + 2 per request");
             freep[drop] = 0;
             continue;
         }

@@ -52,4 +52,44 @@ int ev_fit_residuals(ev_fit_point **out, size_t *nout, const ev_model *m, const 
 /* The conditions a record was measured under (defaults for absent fields: key 16 B, MTU 1500). */
 void ev_fit_record_conditions(ev_conditions *out, const ev_record *r);
 
+/* ---- platform inputs given by the user (docs/formats.md "Platform inputs file") ----
+ * A set of per-platform-id overrides of the segmentation inputs (ev_platform_info's
+ * guest_pkt_bytes, tcp_header_bytes, instance_l2_bytes, nic_mss_reduction). A field not given
+ * keeps the record's default (ev_fit_record_inputs). Opaque; free with ev_fit_inputs_free(). */
+typedef struct ev_fit_inputs ev_fit_inputs;
+#define EV_FIT_INPUTS_SCHEMA "edgevirt.inputs/1"
+
+int ev_fit_inputs_new(ev_fit_inputs **out, ev_error *err);
+void ev_fit_inputs_free(ev_fit_inputs *in); /* NULL-safe */
+/* Set one field ("guest_pkt_bytes", ...) of platform `id` (added if new). Ranges as in the
+ * model file: guest_pkt_bytes 64..1e6, tcp_header_bytes 20..120, instance_l2_bytes 0..64,
+ * nic_mss_reduction 0..1000. RETURNS EV_OK, EV_EINVAL (unknown field, id empty or longer
+ * than 63 bytes), EV_ERANGE, EV_ENOMEM. */
+int ev_fit_inputs_set(ev_fit_inputs *in, const char *id, const char *field, double v,
+                      ev_error *err);
+/* Parse "ID=VALUE" (a command-line option's argument) and set `field` of ID to VALUE.
+ * RETURNS as ev_fit_inputs_set; EV_EINVAL for a malformed argument. */
+int ev_fit_inputs_parse_assign(ev_fit_inputs *in, const char *field, const char *arg,
+                               ev_error *err);
+/* Merge a platform inputs file (JSON, schema edgevirt.inputs/1) into `in` (its values replace
+ * earlier ones). Strict: unknown keys, wrong types, out-of-range values are errors naming the
+ * file and the field ("FILE: platforms.tb-direct.guest_pkt_bytes: must be ..."). RETURNS EV_OK,
+ * EV_EPARSE/EV_ESCHEMA/EV_ERANGE (exit 2), EV_ESYS/EV_EIO (cannot read). */
+int ev_fit_inputs_load(ev_fit_inputs *in, const char *path, ev_error *err);
+/* Parse the same format from text (name is used in messages). */
+int ev_fit_inputs_parse(ev_fit_inputs *in, const char *text, const char *name, ev_error *err);
+size_t ev_fit_inputs_count(const ev_fit_inputs *in);
+const char *ev_fit_inputs_id(const ev_fit_inputs *in, size_t i); /* NULL if out of range */
+/* The inputs to fit records with: for every platform of `in` that occurs in recs[0..n-1], the
+ * record's defaults (ev_fit_record_inputs of its first record) with the given fields replaced.
+ * *out (malloc'ed, caller frees; NULL when *nout is 0) points into `in` and `recs` (id, stack):
+ * keep both alive while using it; pass it as ev_fit_options.inputs/ninputs. Platforms of `in`
+ * absent from the records are left out (ev_fit_inputs_id + a search finds them for a warning).
+ * RETURNS EV_OK, EV_EINVAL (resulting guest_pkt_bytes <= tcp_header_bytes + 8), EV_ENOMEM. */
+int ev_fit_inputs_resolve(ev_platform_info **out, size_t *nout, const ev_fit_inputs *in,
+                          const ev_record *recs, size_t n, ev_error *err);
+/* The default inputs the fit uses for a record's platform (no override): the built-in table
+ * for known ids, else from the record's stack and offload (ev_model_platform_defaults). */
+void ev_fit_record_inputs(ev_platform_info *out, const ev_record *r);
+
 #endif

@@ -14,6 +14,7 @@ add_library(edgevirt-model STATIC
   ${CMAKE_CURRENT_LIST_DIR}/ev_model.c
   ${CMAKE_CURRENT_LIST_DIR}/ev_model_json.c
   ${CMAKE_CURRENT_LIST_DIR}/ev_fit.c
+  ${CMAKE_CURRENT_LIST_DIR}/ev_fit_inputs.c
   ${CMAKE_CURRENT_LIST_DIR}/ev_xval.c
   ${EV_MODEL_EMBED_C})
 target_include_directories(edgevirt-model PUBLIC ${CMAKE_CURRENT_LIST_DIR})

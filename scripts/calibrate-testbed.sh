@@ -8,7 +8,7 @@ usage() {
     cat <<'EOF'
 usage: scripts/calibrate-testbed.sh [--quick] [--out DIR] [--build DIR] [--quota CORES]
                                     [--repeats N] [--duration S] [--min-busy PCT]
-                                    [--prefix NAME]
+                                    [--prefix NAME] [--inputs FILE]
 
 Calibrates the cost model on the one-host testbed (docs/calibration.md). Needs root.
   1. edgevirt-testbed up --link-rate none --mtu M --offload on --gateway-cpu 1 --client-cpu 0
@@ -19,9 +19,9 @@ Calibrates the cost model on the one-host testbed (docs/calibration.md). Needs r
      alternating, appending to DIR/runs.jsonl (rerunning resumes: recorded points are skipped)
   3. DIR/model-input.jsonl: the records with the CPU per process (relay = VMM user/system,
      redis-server = guest) in percent of the emulated gateway core (process CPU / CORES)
-  4. edgevirt-model fit -> DIR/model.json (DIR/fit.txt)
-  5. edgevirt-model crossval --by both --min-busy PCT -> DIR/crossval/ (crossval.txt, .json,
-     .csv, charts)
+  4. edgevirt-model fit --inputs FILE -> DIR/model.json (DIR/fit.txt)
+  5. edgevirt-model crossval --by both --min-busy PCT --inputs FILE -> DIR/crossval/
+     (crossval.txt, .json, .csv, charts)
   6. edgevirt-report plot --model DIR/model.json -> DIR/plots/
   7. edgevirt-testbed down
 
@@ -40,6 +40,9 @@ options:
                    percent of the quota, i.e. where the gateway bound (default 90); the
                    others (another tenant of a shared host took the CPU) are listed apart
   --prefix NAME    testbed prefix (default ev; substituted into the specs' commands)
+  --inputs FILE    the platforms' segmentation inputs for fit and crossval (default
+                   data/testbed/inputs.json: the testbed's real packet sizes; docs/formats.md,
+                   "Platform inputs file")
 
 Exit status: 0 done, 1 a step failed (points that failed are in runs.jsonl as failed; rerun to
 resume), 2 usage, 77 not root (skip).
@@ -48,6 +51,7 @@ EOF
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 quick=0 out= build="$here/build" quota=0.3 repeats=5 duration= prefix=ev min_busy=90
+inputs="$here/data/testbed/inputs.json"
 while [ $# -gt 0 ]; do
     case "$1" in
     --quick) quick=1 ;;
@@ -58,6 +62,7 @@ while [ $# -gt 0 ]; do
     --duration) duration=${2:?--duration needs seconds}; shift ;;
     --prefix) prefix=${2:?--prefix needs a name}; shift ;;
     --min-busy) min_busy=${2:?--min-busy needs PCT}; shift ;;
+    --inputs) inputs=${2:?--inputs needs a file}; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "calibrate-testbed.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -70,6 +75,7 @@ awk -v q="$quota" 'BEGIN { exit !(q + 0 > 0 && q + 0 <= 64) }' ||
 case "$prefix" in ''|*[!a-z0-9]*) echo "calibrate-testbed.sh: --prefix: lower-case letters and digits" >&2; exit 2 ;; esac
 awk -v q="$min_busy" 'BEGIN { exit !(q + 0 >= 0 && q + 0 <= 100) }' ||
     { echo "calibrate-testbed.sh: --min-busy: must be a percentage in [0, 100]" >&2; exit 2; }
+[ -r "$inputs" ] || { echo "calibrate-testbed.sh: --inputs: cannot read $inputs" >&2; exit 2; }
 if [ -z "$out" ]; then
     if [ $quick = 1 ]; then out="$build/calib-quick"; else out="$here/data/testbed"; fi
 fi
@@ -218,11 +224,11 @@ fi
 
 log "fit -> $out/model.json"
 edgevirt-model fit "$out/model-input.jsonl" -o "$out/model.json" --name testbed-calibrated \
-    > "$out/fit.txt" || exit 1
+    --inputs "$inputs" > "$out/fit.txt" || exit 1
 log "cross-validation -> $out/crossval/"
 mkdir -p "$out/crossval" || exit 1
 edgevirt-model crossval "$out/model-input.jsonl" --by both --min-busy "$min_busy" --out "$out/crossval" \
-    > "$out/crossval/crossval.txt" 2>&1 || exit 1
+    --inputs "$inputs" > "$out/crossval/crossval.txt" 2>&1 || exit 1
 sed -n '/^summary/,$p' "$out/crossval/crossval.txt" >&2
 if [ -x "$build/plots/report/edgevirt-report" ]; then
     log "plots -> $out/plots/"

@@ -10,6 +10,7 @@
 #include "ev_fs.h"
 #include "ev_test.h"
 #include "ev_model.h"
+#include "ev_fit.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -66,6 +67,17 @@ static int load_spec_json(const char *path, const char *text, ev_error *err)
 }
 #endif
 
+/* A platform inputs file (edgevirt.inputs/1, `edgevirt-model fit --inputs`), loaded strictly. */
+static int load_inputs_json(const char *path, const char *text, ev_error *err)
+{
+    ev_fit_inputs *in = NULL;
+    int rc = ev_fit_inputs_new(&in, err);
+    if (rc == EV_OK)
+        rc = ev_fit_inputs_parse(in, text, path, err);
+    ev_fit_inputs_free(in);
+    return rc;
+}
+
 /* `edgevirt-model crossval --json` output (model/ev_xval.h). */
 static int load_crossval_json(const char *path, const char *text, ev_error *err)
 {
@@ -91,6 +103,7 @@ static const struct {
     { EV_SPEC_SCHEMA, load_spec_json },
 #endif
     { EV_XVAL_SCHEMA, load_crossval_json }, /* calib: data/testbed/crossval/crossval.json */
+    { EV_FIT_INPUTS_SCHEMA, load_inputs_json }, /* data/testbed/inputs.json */
 };
 /* ================================================================= */
 

@@ -2,7 +2,8 @@
 # test_model_cli.sh CLI DATA_DIR TMP_DIR [COMPARE_PROG]
 # The edgevirt-model CLI: --help, usage errors (exit 2), malformed inputs (exit 2, message names
 # file and field), predict --json shape, every run record / model file under data/ loads, and
-# `edgevirt-model fit data/paper/runs.jsonl` reproduces the embedded model.
+# `edgevirt-model fit data/paper/runs.jsonl` reproduces the embedded model; platform inputs
+# (--inputs, --guest-pkt-bytes) reach the fit, the model file and crossval; bad ones exit 2.
 cli=$1 data=$2 tmp=$3 compare=$4
 pass=0 fail=0
 rm -rf "$tmp" && mkdir -p "$tmp" || exit 1
@@ -109,6 +110,65 @@ if [ -n "$compare" ]; then
     expect 0 "$compare" --compare "$tmp/paper.json"
 fi
 has "$tmp/paper.json" '"data/paper/runs.jsonl"'
+
+# platform inputs (--inputs FILE, --guest-pkt-bytes ID=BYTES) for fit and crossval
+tb="$data/testbed/model-input.jsonl"
+for c in fit crossval; do
+    expect 0 "$cli" $c --help
+    has "$tmp/out" "--inputs FILE"
+    has "$tmp/out" "--guest-pkt-bytes ID=BYTES"
+done
+expect 0 "$cli" fit "$tb" -o "$tmp/tb-default.json"
+expect 0 "$cli" fit "$tb" -o "$tmp/tb-inputs.json" --inputs "$data/testbed/inputs.json"
+has "$tmp/out" "tb-direct: path vhost, stack linux, offload yes, guest packets <= 65536 B"
+has "$tmp/out" "tb-swseg: path vhost, stack lwip, offload no, guest packets <= 1276 B, TCP/IP headers 52 B"
+expect 0 "$cli" fit "$tb" -o "$tmp/tb-opt.json" --guest-pkt-bytes tb-direct=65536 \
+    --guest-pkt-bytes nosuch=2000
+has "$tmp/err" 'platform inputs for "nosuch": no record of that platform'
+# the model file stores the inputs used; the default and the given inputs give different fits
+inp() { jq -r --arg p "$2" '.platforms[] | select(.id == $p) | .inputs.guest_pkt_bytes' "$1"; }
+pp() { jq -r --arg p "$2" '.platforms[] | select(.id == $p) | .categories.guest.values[2]' "$1"; }
+[ "$(inp "$tmp/tb-default.json" tb-direct)" = 8250 ] && ok || bad "default guest_pkt_bytes not 8250"
+[ "$(inp "$tmp/tb-inputs.json" tb-direct)" = 65536 ] && ok || bad "--inputs not stored in the model"
+[ "$(inp "$tmp/tb-opt.json" tb-direct)" = 65536 ] && ok || bad "--guest-pkt-bytes not stored"
+[ "$(inp "$tmp/tb-opt.json" tb-relay)" = 8250 ] && ok || bad "--guest-pkt-bytes changed another platform"
+[ "$(inp "$tmp/tb-inputs.json" tb-swseg)" = 1276 ] && ok || bad "tb-swseg inputs not stored"
+awk -v a="$(pp "$tmp/tb-default.json" tb-direct)" -v b="$(pp "$tmp/tb-inputs.json" tb-direct)" \
+    'BEGIN { exit !(a + 0 < 0 && b + 0 >= 0) }' && ok ||
+    bad "tb-direct per_packet: default $(pp "$tmp/tb-default.json" tb-direct), with inputs $(pp "$tmp/tb-inputs.json" tb-direct): want < 0 then >= 0"
+# predictions use the stored inputs: 16 KB GET is one packet each way with 64 KB guest packets
+expect 0 "$cli" predict --model "$tmp/tb-inputs.json" --op GET --size 16384 --mtu 9000 \
+    --link-rate 1e8 --json
+has "$tmp/out" '"platform":"tb-direct"'
+expect 0 "$cli" crossval "$tb" --by mtu --inputs "$data/testbed/inputs.json" --json
+has "$tmp/out" '"summary":'
+# bad inputs: exit 2, the message names the file and the field
+printf '{"schema":"edgevirt.inputs/1","platforms":{"tb-direct":{"guest_pkt_bytes":"big"}}}\n' \
+    >"$tmp/bad-inputs.json"
+expect 2 "$cli" fit "$tb" -o "$tmp/m2.json" --inputs "$tmp/bad-inputs.json"
+has "$tmp/err" "bad-inputs.json"
+has "$tmp/err" "platforms.tb-direct.guest_pkt_bytes"
+[ ! -e "$tmp/m2.json" ] && ok || bad "fit wrote a model from a bad inputs file"
+expect 2 "$cli" crossval "$tb" --inputs "$tmp/bad-inputs.json"
+has "$tmp/err" "platforms.tb-direct.guest_pkt_bytes"
+printf '{"schema":"edgevirt.inputs/1","platforms":{"tb-direct":{"guest_pkt_byte":65536}}}\n' \
+    >"$tmp/bad-inputs2.json"
+expect 2 "$cli" fit "$tb" -o "$tmp/m2.json" --inputs "$tmp/bad-inputs2.json"
+has "$tmp/err" "platforms.tb-direct.guest_pkt_byte"
+printf '{"schema":"edgevirt.inputs/1","platforms":{"tb-direct":{"tcp_header_bytes":500}}}\n' \
+    >"$tmp/bad-inputs3.json"
+expect 2 "$cli" fit "$tb" -o "$tmp/m2.json" --inputs "$tmp/bad-inputs3.json"
+has "$tmp/err" "platforms.tb-direct.tcp_header_bytes"
+printf '{"schema":"edgevirt.inputs/2","platforms":{}}\n' >"$tmp/bad-inputs4.json"
+expect 2 "$cli" fit "$tb" -o "$tmp/m2.json" --inputs "$tmp/bad-inputs4.json"
+has "$tmp/err" "bad-inputs4.json"
+expect 2 "$cli" fit "$tb" -o "$tmp/m2.json" --inputs "$tmp/no-such-inputs.json"
+has "$tmp/err" "no-such-inputs.json"
+expect 2 "$cli" fit "$tb" -o "$tmp/m2.json" --guest-pkt-bytes tb-direct=abc
+has "$tmp/err" "--guest-pkt-bytes"
+expect 2 "$cli" fit "$tb" -o "$tmp/m2.json" --guest-pkt-bytes 65536
+expect 2 "$cli" crossval "$tb" --guest-pkt-bytes tb-direct=10
+has "$tmp/err" "guest_pkt_bytes"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
