@@ -26,6 +26,7 @@ typedef struct series {
     double *x, *y, *lo, *hi;
     size_t n;
     long rgb; /* -1: the cycle's colour for the series' index */
+    int dash; /* 0: the style's own line; >= 2: gnuplot dash type (variants of one colour) */
 } series;
 
 typedef struct marker {
@@ -264,6 +265,14 @@ int ev_plot_set_series_color(ev_plot *p, size_t i, unsigned rgb)
     return EV_OK;
 }
 
+int ev_plot_set_series_dash(ev_plot *p, size_t i, int dash)
+{
+    if (i >= p->nser || dash < 0 || dash > 5)
+        return EV_EINVAL;
+    p->ser[i].dash = dash;
+    return EV_OK;
+}
+
 int ev_plot_set_groups(ev_plot *p, const char *const *groups, size_t ngroups)
 {
     size_t i;
@@ -440,6 +449,8 @@ static void series_color(buf *b, const ev_plot *p, size_t i)
         bput(b, "lc rgb \"#%06lX\"", (unsigned long)p->ser[i].rgb);
     else
         color(b, i);
+    if (p->ser[i].dash >= 2)
+        bput(b, " dt %d", p->ser[i].dash);
 }
 
 /* Cell edges: halfway to the neighbour (geometric on a log axis). */
@@ -560,7 +571,10 @@ static void write_settings(buf *g, const ev_plot *p)
         bquote(g, p->mk[i].label);
         bput(g, " at ");
         bnum(g, p->mk[i].x);
-        bput(g, ", graph 0.96 left offset 0.8,0 boxed tc rgb \"#222222\" front\n");
+        /* several markers (e.g. MTU 576, 1276, 1500) sit close on a log axis: stagger their
+         * labels downwards so they never overlap */
+        bput(g, ", graph %.2f left offset 0.8,0 boxed tc rgb \"#222222\" front\n",
+             0.96 - 0.06 * (double)(i % 4));
     }
     if (p->note) {
         bput(g, "set label %zu ", p->nmk + 1);

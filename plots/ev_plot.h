@@ -62,6 +62,10 @@ int ev_plot_add_series(ev_plot *p, const char *name, ev_plot_style style,
  * to draw a platform's repeats or prediction in the colour of its measured means.
  * RETURNS EV_OK or EV_EINVAL (no such series). */
 int ev_plot_set_series_color(ev_plot *p, size_t i, unsigned rgb);
+/* Draw series i with gnuplot dash type `dash` (2 dashed, 3 dotted, 4 dash-dot, 5 dash-dot-dot;
+ * 0 = the style's own line), e.g. to tell variants of one platform apart in one colour.
+ * RETURNS EV_OK or EV_EINVAL. */
+int ev_plot_set_series_dash(ev_plot *p, size_t i, int dash);
 
 /* EV_PLOT_STACKED: set the groups (one bar each, labels under the x axis) once, then add one
  * stack layer per call with ngroups values. */

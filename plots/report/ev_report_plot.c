@@ -284,8 +284,21 @@ static int ev_report__chart_rps(ev_report_plot_ctx *c, const ev_report_agg *a, s
         }
         ev_report_curve_label(label, sizeof label, a, n, &a[i].key);
         unsigned col = ev_report_platform_color(c, a[i].key.platform);
+        /* a platform's second, third ... curve (another MTU, client count, link) keeps the
+         * platform's colour with another dash type, so the variants stay apart */
+        int variant = 0;
+        for (size_t j = 0; j < i; j++) {
+            if (a[j].key.op != op || strcmp(a[j].key.platform, a[i].key.platform) != 0)
+                continue;
+            int first_j = 1;
+            for (size_t k2 = 0; k2 < j; k2++)
+                if (ev_report_curve_same(&a[k2].key, &a[j].key))
+                    first_j = 0;
+            variant += first_j;
+        }
         if ((rc = ev_plot_add_series(p, label, EV_STYLE_ERRORBARS, x, y, lo, hi, m)) ||
-            (rc = ev_plot_set_series_color(p, nser++, col))) {
+            (rc = ev_plot_set_series_color(p, nser, col)) ||
+            (rc = ev_plot_set_series_dash(p, nser++, variant ? 2 + (variant - 1) % 4 : 0))) {
             rc = ev_error_set(err, rc, "chart %s: cannot add a series", base);
             goto out;
         }
@@ -322,8 +335,14 @@ static int ev_report__chart_rps(ev_report_plot_ctx *c, const ev_report_agg *a, s
             mtus[nmtu++] = a[i].key.mtu;
     }
     ev_plot_set_range(p, 'x', xmin / 1.6, xmax * 1.6);
-    /* headroom above the data for the legend (top left) and the MTU label (top) */
-    ev_plot_set_range(p, 'y', 0, ymax * (1.2 + 0.06 * (double)(nser / 2)));
+    if (nser / 2 > 4) {
+        /* many curves: the legend goes beside the plot, where it cannot cover the MTU labels */
+        ev_plot_set_key(p, "outside right top");
+        ev_plot_set_range(p, 'y', 0, ymax * 1.15);
+    } else {
+        /* headroom above the data for the legend (top left) and the MTU label (top) */
+        ev_plot_set_range(p, 'y', 0, ymax * (1.2 + 0.06 * (double)(nser / 2)));
+    }
     for (size_t t = 0; t < nmtu; t++) {
         char ml[64];
         snprintf(ml, sizeof ml, "MTU %u B", (unsigned)mtus[t]);
