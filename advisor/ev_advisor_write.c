@@ -9,46 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    int oom;
-} sbuf;
+#include "ev_strbuf.h"
 
-static void put(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(sbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-    if (b->oom)
-        return;
-    for (;;) {
-        size_t room = b->cap - b->len;
-        va_start(ap, fmt);
-        n = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            b->oom = 1;
-            return;
-        }
-        if ((size_t)n < room) {
-            b->len += (size_t)n;
-            return;
-        }
-        {
-            size_t nc = b->cap ? b->cap * 2 : 8192;
-            char *ns;
-            while (nc < b->len + (size_t)n + 1)
-                nc *= 2;
-            if (!(ns = realloc(b->s, nc))) {
-                b->oom = 1;
-                return;
-            }
-            b->s = ns;
-            b->cap = nc;
-        }
-    }
-}
+/* the shared growable text buffer (common/ev_strbuf.h) */
+typedef ev_strbuf sbuf;
+#define put ev_strbuf_printf
 
 static int finish(char **out, sbuf *b)
 {

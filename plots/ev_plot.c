@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ev_strbuf.h"
 #include "ev_plot_templates.h" /* generated: ev_plot__tpl_* strings from plots/templates */
 
 typedef struct series {
@@ -356,48 +357,9 @@ int ev_plot_set_heatmap_values(ev_plot *p, const double *x, size_t nx, const dou
     return set_str(&p->cblabel, cblabel ? cblabel : "");
 }
 
-/* ---- text buffer ---- */
-typedef struct buf {
-    char *s;
-    size_t len, cap;
-    int oom;
-} buf;
-
-static void bput(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void bput(buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-    if (b->oom)
-        return;
-    for (;;) {
-        size_t room = b->cap - b->len;
-        va_start(ap, fmt);
-        n = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            b->oom = 1;
-            return;
-        }
-        if ((size_t)n < room) {
-            b->len += (size_t)n;
-            return;
-        }
-        {
-            size_t nc = (b->cap ? b->cap * 2 : 4096);
-            char *ns;
-            while (nc < b->len + (size_t)n + 1)
-                nc *= 2;
-            ns = realloc(b->s, nc);
-            if (!ns) {
-                b->oom = 1;
-                return;
-            }
-            b->s = ns;
-            b->cap = nc;
-        }
-    }
-}
+/* ---- text buffer: the shared ev_strbuf (common/) ---- */
+typedef ev_strbuf buf;
+#define bput ev_strbuf_printf
 
 /* A double for gnuplot data: %.17g, NaN for non-finite (the .gp declares it "missing"). */
 static void bnum(buf *b, double v)

@@ -1,5 +1,6 @@
 #include "ev_err.h"
 #include "ev_fs.h"
+#include "ev_strbuf.h"
 #include "ev_test.h"
 
 #include <stdlib.h>
@@ -24,6 +25,18 @@ int main(void)
     ev_error_prefix(&err, "loading %s", "x");
     EV_CHECK_STR(err.msg, "loading x: f.json:3: size: bad");
 
+    {
+        /* the shared text buffer grows past its first allocation and keeps every byte */
+        ev_strbuf sb = EV_STRBUF_INIT;
+        int i;
+        ev_strbuf_printf(&sb, "%s", "");
+        EV_CHECK(sb.s != NULL && sb.len == 0 && sb.s[0] == '\0');
+        for (i = 0; i < 100; i++)
+            ev_strbuf_printf(&sb, "%04d,", i);
+        EV_CHECK(!sb.oom && sb.len == 500 && strlen(sb.s) == 500);
+        EV_CHECK(strncmp(sb.s, "0000,0001,", 10) == 0 && strcmp(sb.s + 495, "0099,") == 0);
+        free(sb.s);
+    }
     EV_CHECK(mkdtemp(dir) != NULL);
     snprintf(path, sizeof path, "%s/r.jsonl", dir);
     /* a truncated last line is closed before the next record is appended */

@@ -147,10 +147,10 @@ int ev_driver_plan(const ev_driver *d, char **out, ev_error *err)
     }
     ev_drv_buf_printf(&b, "stop SIGTERM process group, SIGKILL after the timeout, reap\n");
     if (b.oom) {
-        free(b.p);
+        free(b.s);
         return ev_error_set(err, EV_ENOMEM, "out of memory");
     }
-    *out = b.p;
+    *out = b.s;
     return EV_OK;
 }
 

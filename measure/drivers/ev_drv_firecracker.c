@@ -251,10 +251,10 @@ static int fc_put(ev_driver *d, const fc_req *r, ev_error *err)
         if (code < 200 || code >= 300) {
             char what[160];
             snprintf(what, sizeof what, "PUT %s", r->path);
-            rc = ev_drv_fc_api_error(err, what, code, resp.p);
+            rc = ev_drv_fc_api_error(err, what, code, resp.s);
         }
     }
-    free(resp.p);
+    free(resp.s);
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
     return rc;

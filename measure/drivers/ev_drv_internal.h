@@ -7,19 +7,16 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include "ev_driver.h"
+#include "ev_strbuf.h"
 
 #define EV_DRV_MAX_CPUS 64
 
 /* copy src into dst[n], truncating; always NUL-terminates */
 void ev_drv_copy(char *dst, size_t n, const char *src);
 
-/* growable text buffer; oom sticks */
-typedef struct ev_drv_buf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} ev_drv_buf;
-void ev_drv_buf_printf(ev_drv_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* growable text buffer: the shared ev_strbuf (common/ev_strbuf.h); oom sticks */
+typedef ev_strbuf ev_drv_buf;
+#define ev_drv_buf_printf ev_strbuf_printf
 /* append argv shell-quoted, space separated */
 void ev_drv_buf_argv(ev_drv_buf *b, char *const *argv);
 

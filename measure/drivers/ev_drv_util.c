@@ -37,41 +37,6 @@ void ev_drv_copy(char *dst, size_t n, const char *src)
     dst[l] = '\0';
 }
 
-void ev_drv_buf_printf(ev_drv_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-    if (b->oom)
-        return;
-    for (;;) {
-        size_t room = b->cap - b->len;
-        va_start(ap, fmt);
-        n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? room : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            b->oom = 1;
-            return;
-        }
-        if (b->p && (size_t)n < room) {
-            b->len += (size_t)n;
-            return;
-        }
-        {
-            size_t cap = b->cap ? b->cap * 2 : 256;
-            char *p;
-            while (cap < b->len + (size_t)n + 1)
-                cap *= 2;
-            p = realloc(b->p, cap);
-            if (!p) {
-                b->oom = 1;
-                return;
-            }
-            b->p = p;
-            b->cap = cap;
-        }
-    }
-}
-
 static int needs_quote(const char *s)
 {
     if (!*s)

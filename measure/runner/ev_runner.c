@@ -18,6 +18,7 @@
 
 #include "ev_driver.h"
 #include "ev_json.h"
+#include "ev_strbuf.h"
 #include "ev_sampler.h"
 #include "ev_time.h"
 
@@ -960,41 +961,9 @@ int ev_runner_run(ev_runner_summary *sum, const ev_spec *s, const ev_runner_opti
 
 /* ------------------------------------------------------------------ dry run */
 
-typedef struct tbuf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} tbuf;
-
-static void tb_printf(tbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tb_printf(tbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    if (b->oom)
-        return;
-    for (;;) {
-        size_t room = b->cap - b->len;
-        va_start(ap, fmt);
-        int k = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? room : 0, fmt, ap);
-        va_end(ap);
-        if (k < 0) {
-            b->oom = 1;
-            return;
-        }
-        if (b->p && (size_t)k < room) {
-            b->len += (size_t)k;
-            return;
-        }
-        size_t nc = (b->cap ? b->cap * 2 : 4096) + (size_t)k;
-        char *np = realloc(b->p, nc);
-        if (!np) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = nc;
-    }
-}
+/* the shared growable text buffer (common/ev_strbuf.h) */
+typedef ev_strbuf tbuf;
+#define tb_printf ev_strbuf_printf
 
 static void tb_indent(tbuf *b, const char *text, const char *pre)
 {
@@ -1074,7 +1043,7 @@ int ev_runner_plan_text(char **out, const ev_spec *s, const ev_runner_options *o
                 (rc = ev_driver_plan(d, &ptext, &e)) != EV_OK) {
                 ev_driver_free(d);
                 free(pts);
-                free(b.p);
+                free(b.s);
                 ev_recset_free(&done);
                 return ev_error_set(err, rc, "%s: %s", s->file, e.msg);
             }
@@ -1136,14 +1105,14 @@ int ev_runner_plan_text(char **out, const ev_spec *s, const ev_runner_options *o
     free(pts);
     ev_recset_free(&done);
     if (b.oom) {
-        free(b.p);
+        free(b.s);
         return ev_error_set(err, EV_ENOMEM, "out of memory");
     }
-    if (!b.p) {
-        b.p = strdup("");
-        if (!b.p)
+    if (!b.s) {
+        b.s = strdup("");
+        if (!b.s)
             return ev_error_set(err, EV_ENOMEM, "out of memory");
     }
-    *out = b.p;
+    *out = b.s;
     return EV_OK;
 }
