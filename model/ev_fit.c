@@ -23,7 +23,7 @@ static const int ev_fit__drop_order[EV_NPARAM] = {
     EV_PARAM_FIXED_GET
 };
 
-static int ev_fit__usable(const ev_record *r)
+int ev_fit_record_usable(const ev_record *r)
 {
     int c;
     if (!r->ok || !(r->rps > 0) || !r->platform[0])
@@ -319,7 +319,7 @@ int ev_fit_records(ev_model **out, const ev_record *recs, size_t n, const ev_fit
         return ev_error_set(err, EV_EINVAL, "fit options: sigma must be > 0, corr_limit in "
                                             "(0, 1], client rtt >= 0");
     for (i = 0; i < n; i++)
-        if (ev_fit__usable(&recs[i])) {
+        if (ev_fit_record_usable(&recs[i])) {
             nuse++;
             if (recs[i].source != EV_SOURCE_RECONSTRUCTED)
                 all_recon = 0;
@@ -334,7 +334,7 @@ int ev_fit_records(ev_model **out, const ev_record *recs, size_t n, const ev_fit
     /* platforms in order of first appearance */
     for (i = 0; i < n; i++) {
         ev_platform_info pi;
-        if (!ev_fit__usable(&recs[i]) || ev_model_find(m, recs[i].platform) >= 0)
+        if (!ev_fit_record_usable(&recs[i]) || ev_model_find(m, recs[i].platform) >= 0)
             continue;
         ev_fit__inputs(&pi, &recs[i], opt);
         pi.id = recs[i].platform;
@@ -361,7 +361,7 @@ int ev_fit_records(ev_model **out, const ev_record *recs, size_t n, const ev_fit
             const ev_record *r = &recs[i];
             ev_conditions cond;
             ev_counts cnt;
-            if (!ev_fit__usable(r) || strcmp(r->platform, pi->id) != 0)
+            if (!ev_fit_record_usable(r) || strcmp(r->platform, pi->id) != 0)
                 continue;
             ev_fit_record_conditions(&cond, r);
             rc = ev_model_counts(&cnt, pi, r->op, r->value_size, &cond, err);
@@ -408,7 +408,7 @@ int ev_fit_residuals(ev_fit_point **out, size_t *nout, const ev_model *m, const 
         ev_prediction pr;
         ev_mix_item it;
         int p, c, rc;
-        if (!ev_fit__usable(r) || (p = ev_model_find(m, r->platform)) < 0)
+        if (!ev_fit_record_usable(r) || (p = ev_model_find(m, r->platform)) < 0)
             continue;
         ev_fit_record_conditions(&cond, r);
         it.op = r->op;

@@ -30,6 +30,10 @@ typedef struct ev_fit_options {
 } ev_fit_options;
 #define EV_FIT_OPTIONS_INIT { "fitted", 0.0005, 1.0, 0.995, NULL, 0 }
 
+/* 1 if the fit can use record r (status ok, rps > 0, a platform id, the four CPU categories
+ * present), else 0. The fit and the cross-validation select records with this one rule. */
+int ev_fit_record_usable(const ev_record *r);
+
 /* Fit every platform found in recs[0..n-1] (records with status failed, rps <= 0 or a missing
  * user/system/softirq/guest reading are skipped). Platforms keep the order of first appearance.
  * RETURNS EV_OK, EV_EINVAL (no usable record, too few points for a platform: fewer points than

@@ -9,18 +9,6 @@
 #include "ev_json.h"
 #include "ev_model.h"
 
-/* The same rule as ev_fit_records uses for the records it fits. */
-static int ev_xval__usable(const ev_record *r)
-{
-    int c;
-    if (!r->ok || !(r->rps > 0) || !r->platform[0])
-        return 0;
-    for (c = 0; c < EV_NCAT; c++)
-        if (!(r->cpu[c] >= 0))
-            return 0;
-    return 1;
-}
-
 /* The record's group under a scheme; the MTU of a record without one is the fit's default. */
 static double ev_xval__group(const ev_record *r, ev_xval_by scheme)
 {
@@ -224,7 +212,7 @@ int ev_xval_run(ev_xval_point **out, size_t *nout, const ev_record *recs, size_t
         goto done;
     }
     for (i = 0; i < n; i++) {
-        if (!ev_xval__usable(&recs[i]))
+        if (!ev_fit_record_usable(&recs[i]))
             continue;
         use[nuse++] = i;
         for (j = 0; j < nplat; j++)
@@ -271,7 +259,7 @@ size_t ev_xval_ngroups(const ev_record *recs, size_t n, ev_xval_by scheme)
     if (!v)
         return 0;
     for (i = 0; i < n; i++)
-        if (ev_xval__usable(&recs[i]))
+        if (ev_fit_record_usable(&recs[i]))
             v[k++] = ev_xval__group(&recs[i], scheme);
     if (ev_xval__distinct(&d, &nd, v, k) != EV_OK)
         nd = 0;
