@@ -73,11 +73,7 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, int which
     for (size_t i = 0; i < n; i++) {
         if (a[i].key.op != op)
             continue;
-        int first = 1;
-        for (size_t j = 0; j < i; j++)
-            if (ev_report_curve_same(&a[j].key, &a[i].key))
-                first = 0;
-        if (!first)
+        if (!ev_report_curve_first(a, i))
             continue;
         int pi = ev_model_find(m, a[i].key.platform);
         if (pi < 0) {

@@ -131,6 +131,15 @@ int ev_report_curve_same(const ev_report_key *a, const ev_report_key *b)
            a->pipeline == b->pipeline && a->mtu == b->mtu && a->link_rate_bps == b->link_rate_bps;
 }
 
+/* 1 when a[i] is the first aggregate of its curve (no a[j], j < i, lies on the same curve). */
+int ev_report_curve_first(const ev_report_agg *a, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (ev_report_curve_same(&a[j].key, &a[i].key))
+            return 0;
+    return 1;
+}
+
 /* Label of a curve: the platform, plus the conditions when this op has several sets of them. */
 void ev_report_curve_label(char *buf, size_t len, const ev_report_agg *a, size_t n,
                            const ev_report_key *k)
@@ -262,11 +271,7 @@ static int ev_report__chart_rps(ev_report_plot_ctx *c, const ev_report_agg *a, s
         if (a[i].key.op != op)
             continue;
         /* first point of a curve starts it */
-        int first = 1;
-        for (size_t j = 0; j < i; j++)
-            if (ev_report_curve_same(&a[j].key, &a[i].key))
-                first = 0;
-        if (!first)
+        if (!ev_report_curve_first(a, i))
             continue;
         size_t m = 0, nrep = 0;
         for (size_t j = i; j < n; j++) {
@@ -287,15 +292,9 @@ static int ev_report__chart_rps(ev_report_plot_ctx *c, const ev_report_agg *a, s
         /* a platform's second, third ... curve (another MTU, client count, link) keeps the
          * platform's colour with another dash type, so the variants stay apart */
         int variant = 0;
-        for (size_t j = 0; j < i; j++) {
-            if (a[j].key.op != op || strcmp(a[j].key.platform, a[i].key.platform) != 0)
-                continue;
-            int first_j = 1;
-            for (size_t k2 = 0; k2 < j; k2++)
-                if (ev_report_curve_same(&a[k2].key, &a[j].key))
-                    first_j = 0;
-            variant += first_j;
-        }
+        for (size_t j = 0; j < i; j++)
+            if (a[j].key.op == op && strcmp(a[j].key.platform, a[i].key.platform) == 0)
+                variant += ev_report_curve_first(a, j);
         if ((rc = ev_plot_add_series(p, label, EV_STYLE_ERRORBARS, x, y, lo, hi, m)) ||
             (rc = ev_plot_set_series_color(p, nser, col)) ||
             (rc = ev_plot_set_series_dash(p, nser++, variant ? 2 + (variant - 1) % 4 : 0))) {

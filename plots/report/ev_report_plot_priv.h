@@ -59,6 +59,7 @@ int ev_report_aggregate(ev_report_agg **out, size_t *nout, const ev_report_set *
 void ev_report_agg_free(ev_report_agg *a, size_t n);
 double ev_report_cpu_other(const ev_report_agg *g);
 int ev_report_curve_same(const ev_report_key *a, const ev_report_key *b);
+int ev_report_curve_first(const ev_report_agg *a, size_t i);
 void ev_report_curve_label(char *buf, size_t len, const ev_report_agg *a, size_t n,
                            const ev_report_key *k);
 unsigned ev_report_platform_color(const ev_report_plot_ctx *c, const char *platform);
