@@ -25,6 +25,7 @@ static const char *const usage_main =
     "  predict --op GET|SET --size BYTES predict RPS and CPU for every platform\n"
     "  validate FILE...                  check run record files (.jsonl) and model files\n"
     "  crossval RUNS.jsonl...            leave-one-size-out / leave-one-MTU-out validation\n"
+    "  rescale MODEL --anchors RUNS -o NEW  re-anchor a calibration with a few new runs\n"
     "\n"
     "`edgevirt-model COMMAND --help` describes each command. Exit status: 0 ok, 1 runtime\n"
     "failure, 2 usage error or bad input.\n";
@@ -175,6 +176,9 @@ static void print_model(FILE *f, const ev_model *m)
                 pi.id, ev_path_name(pi.path), pi.stack, pi.offload ? "yes" : "no",
                 pi.guest_pkt_bytes, pi.tcp_header_bytes, pi.instance_l2_bytes,
                 pi.nic_mss_reduction);
+        if (pi.ack_pkts_per_msg != 0 || pi.ack_pkts_per_seg != 0)
+            fprintf(f, "  pure ACKs per message of k > 1 segments: %g + %g * (k - 1)\n",
+                    pi.ack_pkts_per_msg, pi.ack_pkts_per_seg);
         fprintf(f, "  %zu points, %d degrees of freedom, max |corr| %.4f\n", d.points, d.dof,
                 d.max_abs_corr);
         print_params(f, m, i);
@@ -603,6 +607,7 @@ static int cmd_validate(int argc, char **argv)
 
 /* edgevirt-model-crossval.c (calibration, issue 7) */
 int cmd_crossval(int argc, char **argv);
+int cmd_rescale(int argc, char **argv);
 
 /* A command's status, or 1 when what it printed could not be written (e.g. a full disk). */
 static int finish(int rc)
@@ -637,5 +642,7 @@ int main(int argc, char **argv)
         return finish(cmd_validate(argc, argv));
     if (strcmp(cmd, "crossval") == 0)
         return finish(cmd_crossval(argc, argv));
+    if (strcmp(cmd, "rescale") == 0)
+        return finish(cmd_rescale(argc, argv));
     return usage_error(usage_main, "unknown command \"%s\"", cmd);
 }

@@ -58,7 +58,8 @@ void ev_fit_record_conditions(ev_conditions *out, const ev_record *r);
 
 /* ---- platform inputs given by the user (docs/formats.md "Platform inputs file") ----
  * A set of per-platform-id overrides of the segmentation inputs (ev_platform_info's
- * guest_pkt_bytes, tcp_header_bytes, instance_l2_bytes, nic_mss_reduction). A field not given
+ * guest_pkt_bytes, tcp_header_bytes, instance_l2_bytes, nic_mss_reduction, ack_pkts_per_msg,
+ * ack_pkts_per_seg). A field not given
  * keeps the record's default (ev_fit_record_inputs). Opaque; free with ev_fit_inputs_free(). */
 typedef struct ev_fit_inputs ev_fit_inputs;
 #define EV_FIT_INPUTS_SCHEMA "edgevirt.inputs/1"
@@ -67,7 +68,7 @@ int ev_fit_inputs_new(ev_fit_inputs **out, ev_error *err);
 void ev_fit_inputs_free(ev_fit_inputs *in); /* NULL-safe */
 /* Set one field ("guest_pkt_bytes", ...) of platform `id` (added if new). Ranges as in the
  * model file: guest_pkt_bytes 64..1e6, tcp_header_bytes 20..120, instance_l2_bytes 0..64,
- * nic_mss_reduction 0..1000. RETURNS EV_OK, EV_EINVAL (unknown field, id empty or longer
+ * nic_mss_reduction 0..1000, ack_pkts_per_msg 0..64, ack_pkts_per_seg 0..1. RETURNS EV_OK, EV_EINVAL (unknown field, id empty or longer
  * than 63 bytes), EV_ERANGE, EV_ENOMEM. */
 int ev_fit_inputs_set(ev_fit_inputs *in, const char *id, const char *field, double v,
                       ev_error *err);

@@ -9,12 +9,13 @@
 #include "ev_fs.h"
 #include "ev_json.h"
 
-enum { EV_FI_GUEST, EV_FI_HDR, EV_FI_L2, EV_FI_RED, EV_FI_N };
+enum { EV_FI_GUEST, EV_FI_HDR, EV_FI_L2, EV_FI_RED, EV_FI_ACK, EV_FI_ACKSEG, EV_FI_N };
 static const char *const ev_fi_names[] = { "guest_pkt_bytes", "tcp_header_bytes",
-                                           "instance_l2_bytes", "nic_mss_reduction", NULL };
+                                           "instance_l2_bytes", "nic_mss_reduction",
+                                           "ack_pkts_per_msg", "ack_pkts_per_seg", NULL };
 /* the model file's ranges (ev_model_json.c) */
-static const double ev_fi_min[EV_FI_N] = { 64, 20, 0, 0 };
-static const double ev_fi_max[EV_FI_N] = { 1e6, 120, 64, 1000 };
+static const double ev_fi_min[EV_FI_N] = { 64, 20, 0, 0, 0, 0 };
+static const double ev_fi_max[EV_FI_N] = { 1e6, 120, 64, 1000, 64, 1 };
 
 typedef struct ev_fi_entry {
     char id[64];
@@ -145,7 +146,8 @@ int ev_fit_inputs_parse(ev_fit_inputs *in, const char *text, const char *name, e
         if (!p->child)
             TRY(ev_json_fail(err, EV_ESCHEMA, &pctx, p->string,
                              "gives no input (one of guest_pkt_bytes, tcp_header_bytes, "
-                             "instance_l2_bytes, nic_mss_reduction)"));
+                             "instance_l2_bytes, nic_mss_reduction, ack_pkts_per_msg, "
+                             "ack_pkts_per_seg)"));
         for (f = 0; f < EV_FI_N; f++) {
             double v;
             if (!ev_json_has(p, ev_fi_names[f]))
@@ -199,6 +201,10 @@ int ev_fit_inputs_resolve(ev_platform_info **out, size_t *nout, const ev_fit_inp
             pi[k].instance_l2_bytes = e->v[EV_FI_L2];
         if (e->given[EV_FI_RED])
             pi[k].nic_mss_reduction = e->v[EV_FI_RED];
+        if (e->given[EV_FI_ACK])
+            pi[k].ack_pkts_per_msg = e->v[EV_FI_ACK];
+        if (e->given[EV_FI_ACKSEG])
+            pi[k].ack_pkts_per_seg = e->v[EV_FI_ACKSEG];
         if (!(pi[k].guest_pkt_bytes > pi[k].tcp_header_bytes + 8)) {
             ev_error_set(err, EV_EINVAL, "platform %s: guest_pkt_bytes %g must exceed "
                          "tcp_header_bytes %g + 8", e->id, pi[k].guest_pkt_bytes,

@@ -320,7 +320,7 @@ static double ev_model__ceil(double x)
 int ev_model_counts(ev_counts *out, const ev_platform_info *pi, ev_op op, double value_size,
                     const ev_conditions *cond, ev_error *err)
 {
-    double h = pi->tcp_header_bytes, q, r, mss_c, seg_g, mss_w, ntx_w, nrx_w;
+    double h = pi->tcp_header_bytes, q, r, mss_c, seg_g, mss_w, ntx_w, nrx_w, acks[2];
     memset(out, 0, sizeof *out);
     /* finite: an infinite size would never finish the RESP digit count */
     if (!(value_size >= 0) || !(cond->key_size >= 1) || !isfinite(value_size) ||
@@ -353,6 +353,14 @@ int ev_model_counts(ev_counts *out, const ev_platform_info *pi, ev_op op, double
     out->inst_pkts[EV_DIR_TX] = pi->offload ? ev_model__ceil(q / seg_g)
                                             : ev_model__ceil(q / fmin(seg_g, mss_c));
     out->inst_pkts[EV_DIR_RX] = ev_model__ceil(r / seg_g);
+    /* pure ACKs of messages of more than one segment (ev_model.h): a reply's ACKs go to the
+     * guest, a request's come from it */
+    {
+        double mq = pi->offload ? mss_c : fmin(seg_g, mss_c), mr = pi->offload ? mss_c : seg_g;
+        double kq = ev_model__ceil(q / mq), kr = ev_model__ceil(r / mr);
+        acks[EV_DIR_RX] = kq > 1 ? pi->ack_pkts_per_msg + pi->ack_pkts_per_seg * (kq - 1) : 0;
+        acks[EV_DIR_TX] = kr > 1 ? pi->ack_pkts_per_msg + pi->ack_pkts_per_seg * (kr - 1) : 0;
+    }
     out->packets = out->inst_pkts[EV_DIR_TX] + out->inst_pkts[EV_DIR_RX];
     /* a guest without TSO/GRO handles every packet of a multi-packet message in software:
      * the segments beyond the first of the request (no GRO) and of the reply (no TSO) */
@@ -364,6 +372,14 @@ int ev_model_counts(ev_counts *out, const ev_platform_info *pi, ev_op op, double
     ntx_w = pi->offload ? ev_model__ceil(r / mss_w) : out->inst_pkts[EV_DIR_RX];
     out->nic_pkts[EV_DIR_RX] = nrx_w;
     out->nic_pkts[EV_DIR_TX] = ntx_w;
+    /* the ACKs cross both interfaces as header-only packets */
+    out->inst_pkts[EV_DIR_RX] += acks[EV_DIR_RX];
+    out->inst_pkts[EV_DIR_TX] += acks[EV_DIR_TX];
+    out->nic_pkts[EV_DIR_TX] += acks[EV_DIR_RX]; /* the guest's ACKs leave through the NIC */
+    out->nic_pkts[EV_DIR_RX] += acks[EV_DIR_TX];
+    out->packets += acks[EV_DIR_RX] + acks[EV_DIR_TX];
+    nrx_w += acks[EV_DIR_TX];
+    ntx_w += acks[EV_DIR_RX];
     out->inst_bytes[EV_DIR_TX] = q + out->inst_pkts[EV_DIR_TX] * (h + pi->instance_l2_bytes);
     out->inst_bytes[EV_DIR_RX] = r + out->inst_pkts[EV_DIR_RX] * (h + pi->instance_l2_bytes);
     out->nic_bytes[EV_DIR_RX] = q + nrx_w * (h + EV_ETH_HDR_BYTES);

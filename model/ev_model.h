@@ -59,6 +59,15 @@ typedef struct ev_platform_info {
                                    (14 for a tap; 0 where the counter sees IP packets) */
     double nic_mss_reduction;   /* bytes by which the segment size the host/NIC cuts an
                                    offloading guest's packets into falls short of MTU - header */
+    /* Added (issue 13, docs/model.md "ACK packets"): pure ACKs. A message (request or reply)
+     * that spans k > 1 MSS-sized segments makes its receiver send
+     *     ack_pkts_per_msg + ack_pkts_per_seg * (k - 1)
+     * pure ACK packets back across the instance interface (Linux ACKs at once when more than
+     * one full segment arrived); a message of one segment has its ACK piggybacked on the
+     * reply. 0 and 0 (the paper's platforms: Table 2 gives no ACK counts) count none. An input,
+     * measured from the records' packet counters, never fitted. */
+    double ack_pkts_per_msg;
+    double ack_pkts_per_seg;
 } ev_platform_info;
 int ev_model_platform(ev_platform_info *out, const ev_model *m, size_t i);
 /* Index of platform `id`, or -1. */

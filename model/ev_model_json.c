@@ -90,7 +90,8 @@ static int ev_mj__platform(ev_model *m, const cJSON *o, const ev_json_ctx *ctx, 
     static const char *const keys[] = { "id", "path", "stack", "offload", "inputs",
                                         "categories", "diagnostics", NULL };
     static const char *const ikeys[] = { "guest_pkt_bytes", "tcp_header_bytes",
-                                         "instance_l2_bytes", "nic_mss_reduction", NULL };
+                                         "instance_l2_bytes", "nic_mss_reduction",
+                                         "ack_pkts_per_msg", "ack_pkts_per_seg", NULL };
     static const char *const dkeys[] = { "points", "dof", "max_abs_corr", "notes", NULL };
     char id[64], stack[32], buf[160], *notes = NULL;
     int rc = EV_OK, path = 0, c;
@@ -122,6 +123,9 @@ static int ev_mj__platform(ev_model *m, const cJSON *o, const ev_json_ctx *ctx, 
                         err));
     TRY(ev_json_get_num(inputs, "nic_mss_reduction", &pi.nic_mss_reduction, 0, 1000, 1, &sub,
                         err));
+    /* optional (added by issue 13; older model files count no ACKs) */
+    TRY(ev_json_get_num(inputs, "ack_pkts_per_msg", &pi.ack_pkts_per_msg, 0, 64, 0, &sub, err));
+    TRY(ev_json_get_num(inputs, "ack_pkts_per_seg", &pi.ack_pkts_per_seg, 0, 1, 0, &sub, err));
     TRY(ev_model_add_platform(m, &pi, &idx));
 
     TRY(ev_json_get_obj(o, "categories", &cats, 1, ctx, err));
@@ -335,6 +339,10 @@ int ev_model_to_json(char **out, const ev_model *m)
         W(ev_json_add_num(o, "tcp_header_bytes", p->info.tcp_header_bytes));
         W(ev_json_add_num(o, "instance_l2_bytes", p->info.instance_l2_bytes));
         W(ev_json_add_num(o, "nic_mss_reduction", p->info.nic_mss_reduction));
+        if (p->info.ack_pkts_per_msg != 0 || p->info.ack_pkts_per_seg != 0) {
+            W(ev_json_add_num(o, "ack_pkts_per_msg", p->info.ack_pkts_per_msg));
+            W(ev_json_add_num(o, "ack_pkts_per_seg", p->info.ack_pkts_per_seg));
+        }
         W(ev_json_add_obj(po, "categories", &cats));
         for (c = 0; c < EV_NCAT; c++) {
             const ev_param_set *ps = &p->ps[c];

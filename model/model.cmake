@@ -16,6 +16,7 @@ add_library(edgevirt-model STATIC
   ${CMAKE_CURRENT_LIST_DIR}/ev_fit.c
   ${CMAKE_CURRENT_LIST_DIR}/ev_fit_inputs.c
   ${CMAKE_CURRENT_LIST_DIR}/ev_xval.c
+  ${CMAKE_CURRENT_LIST_DIR}/ev_rescale.c
   ${EV_MODEL_EMBED_C})
 target_include_directories(edgevirt-model PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(edgevirt-model PUBLIC ev_formats ev_common PkgConfig::GSL PkgConfig::CJSON
@@ -23,7 +24,8 @@ target_link_libraries(edgevirt-model PUBLIC ev_formats ev_common PkgConfig::GSL 
 set_target_properties(edgevirt-model PROPERTIES POSITION_INDEPENDENT_CODE ON)
 
 add_executable(edgevirt-model-cli ${CMAKE_CURRENT_LIST_DIR}/edgevirt-model.c
-               ${CMAKE_CURRENT_LIST_DIR}/edgevirt-model-crossval.c)
+               ${CMAKE_CURRENT_LIST_DIR}/edgevirt-model-crossval.c
+               ${CMAKE_CURRENT_LIST_DIR}/edgevirt-model-rescale.c)
 set_target_properties(edgevirt-model-cli PROPERTIES OUTPUT_NAME edgevirt-model)
 target_link_libraries(edgevirt-model-cli PRIVATE edgevirt-model ev_plots)
 

@@ -9,6 +9,7 @@ usage() {
 usage: scripts/calibrate-testbed.sh [--quick] [--out DIR] [--build DIR] [--quota CORES]
                                     [--repeats N] [--duration S] [--min-busy PCT]
                                     [--prefix NAME] [--inputs FILE]
+                                    [--sweep SPEC:MTU]... [--measure-only]
 
 Calibrates the cost model on the one-host testbed (docs/calibration.md). Needs root.
   1. edgevirt-testbed up --link-rate none --mtu M --offload on --gateway-cpu 1 --client-cpu 0
@@ -40,6 +41,11 @@ options:
                    percent of the quota, i.e. where the gateway bound (default 90); the
                    others (another tenant of a shared host took the CPU) are listed apart
   --prefix NAME    testbed prefix (default ev; substituted into the specs' commands)
+  --sweep SPEC:MTU measure SPEC at MTU instead of the two calibration sweeps (repeatable; the
+                   rounds alternate over them as over the default pair), e.g. the validation
+                   sweep data/specs/testbed-validate.json:1500 (docs/calibration.md)
+  --measure-only   measure and write model-input.jsonl only: no fit, cross-validation or plots
+                   (validation and anchor runs)
   --inputs FILE    the platforms' segmentation inputs for fit and crossval (default
                    data/testbed/inputs.json: the testbed's real packet sizes; docs/formats.md,
                    "Platform inputs file")
@@ -50,6 +56,7 @@ EOF
 }
 
 here=$(cd "$(dirname "$0")/.." && pwd)
+sweeps= measure_only=0
 quick=0 out= build="$here/build" quota=0.3 repeats=5 duration= prefix=ev min_busy=90
 inputs="$here/data/testbed/inputs.json"
 while [ $# -gt 0 ]; do
@@ -63,6 +70,12 @@ while [ $# -gt 0 ]; do
     --prefix) prefix=${2:?--prefix needs a name}; shift ;;
     --min-busy) min_busy=${2:?--min-busy needs PCT}; shift ;;
     --inputs) inputs=${2:?--inputs needs a file}; shift ;;
+    --sweep)
+        sw=${2:?--sweep needs SPEC:MTU}; shift
+        case "${sw##*:}" in ''|*[!0-9]*) echo "calibrate-testbed.sh: --sweep: SPEC:MTU, MTU an integer: $sw" >&2; exit 2 ;; esac
+        [ -r "${sw%:*}" ] || { echo "calibrate-testbed.sh: --sweep: cannot read ${sw%:*}" >&2; exit 2; }
+        sweeps="$sweeps $(cd "$(dirname "${sw%:*}")" && pwd)/$(basename "${sw%:*}"):${sw##*:}" ;;
+    --measure-only) measure_only=1 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "calibrate-testbed.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -191,6 +204,10 @@ if [ $quick = 1 ]; then
 else
     rmax=$repeats
     for r in $(seq 1 "$repeats"); do
+        if [ -n "$sweeps" ]; then
+            for sw in $sweeps; do run_mtu "${sw##*:}" "${sw%:*}" $r || exit 1; done
+            continue
+        fi
         # alternate which MTU goes first, so drift spreads over both
         if [ $((r % 2)) = 1 ]; then order="1500 576"; else order="576 1500"; fi
         for m in $order; do
@@ -215,9 +232,9 @@ jq -c --argjson q "$quota" '
     mv "$work/model-input.jsonl" "$out/model-input.jsonl" || exit 1
 edgevirt-model validate "$out/model-input.jsonl" >&2 || exit 1
 
-if [ $quick = 1 ]; then
+if [ $quick = 1 ] || [ $measure_only = 1 ]; then
     n=$(jq -s '[.[] | select(.status == "ok")] | length' "$out/runs.jsonl")
-    log "quick subset done: $n ok records in $out/runs.jsonl (fit and cross-validation need the full sweep)"
+    log "measured: $n ok records in $out/runs.jsonl (no fit: --quick or --measure-only)"
     [ $measure_failed = 0 ] || exit 1
     exit 0
 fi
