@@ -667,7 +667,8 @@ int ev_advisor_run(ev_advice **out, const ev_model *m, int model_is_default,
         if (p->mode == EV_LOAD_OFFERED && pr.rps < p->rate_rps) {
             q->feasible = 0;
             snprintf(q->why_not, sizeof q->why_not, "capacity %.0f/s is below the offered "
-                     "%.0f/s, limit %s", pr.rps, p->rate_rps, q->bottleneck);
+                     "%.0f/s, limit %s", pr.rps, p->rate_rps,
+                     ev_bound_name(pr.bound, pr.bound_cat));
         } else if (p->min_rps > 0 && pr.rps < p->min_rps) {
             q->feasible = 0;
             snprintf(q->why_not, sizeof q->why_not, "capacity %.0f/s is below min_rps %.0f",

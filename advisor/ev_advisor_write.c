@@ -231,7 +231,7 @@ static int add_cpu_obj(cJSON *o, const char *name, const double *v)
 int ev_advisor_write_json(char **out, const ev_advice *a)
 {
     const ev_profile *p = &a->profile;
-    cJSON *root = cJSON_CreateObject(), *o, *arr, *it;
+    cJSON *root = cJSON_CreateObject(), *o, *arr = NULL, *it;
     size_t i;
     int rc = root ? EV_OK : EV_ENOMEM;
 

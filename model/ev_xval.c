@@ -153,7 +153,7 @@ static int ev_xval__scheme(ev_xval_point *pts, size_t *k, const ev_record *recs,
                     pt->bound = busy >= min_busy;
                 }
                 if (frc != EV_OK || mp < 0) {
-                    char why[160];
+                    char why[sizeof fe.msg + 64];
                     snprintf(why, sizeof why, "fit without this %s failed: %s",
                              ev_xval_by_name(scheme), fe.msg[0] ? fe.msg : ev_strerror(frc));
                     ev_xval__unpredicted(pt, ntrain, why);

@@ -47,7 +47,7 @@ typedef struct ev_xval_point {
     size_t ntrain;              /* records the fold's model of this platform was fitted on */
     double rps_obs, rps_pred;
     double cpu_obs[EV_NCAT], cpu_pred[EV_NCAT]; /* percent of one core */
-    char note[160];             /* why there is no prediction ("" when predicted) */
+    char note[EV_ERRSTR_LEN + 64];           /* why there is no prediction ("" when predicted) */
 } ev_xval_point;
 
 /* Run the cross-validation of records recs[0..n-1] (records that are not usable are skipped)

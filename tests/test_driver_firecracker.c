@@ -110,7 +110,11 @@ static int listening(const char *path)
         return 0;
     memset(&sa, 0, sizeof sa);
     sa.sun_family = AF_UNIX;
-    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+    if (strlen(path) >= sizeof sa.sun_path) { /* cannot be a socket path */
+        close(fd);
+        return 0;
+    }
+    memcpy(sa.sun_path, path, strlen(path) + 1);
     ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
     close(fd);
     return ok;

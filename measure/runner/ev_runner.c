@@ -440,9 +440,11 @@ static void describe_status(char *out, size_t n, int st)
 
 static void read_mtu(uint32_t *mtu, const char *ifname)
 {
-    char p[128], b[32];
-    snprintf(p, sizeof p, "/sys/class/net/%s/mtu", ifname);
-    FILE *f = fopen(p, "r");
+    char p[512], b[32];
+    FILE *f;
+    if (snprintf(p, sizeof p, "/sys/class/net/%s/mtu", ifname) >= (int)sizeof p)
+        return; /* no such interface name */
+    f = fopen(p, "r");
     if (!f)
         return;
     if (fgets(b, sizeof b, f)) {
@@ -525,7 +527,7 @@ static int append_record(const char *results, ev_record *r, ev_error *err)
 {
     ev_error verr = EV_ERROR_INIT;
     if (ev_record_validate(r, &verr) != EV_OK) {
-        char why[256];
+        char why[sizeof verr.msg + 64];
         snprintf(why, sizeof why, "measured record did not validate: %s", verr.msg);
         ev_record keep = *r;
         ev_record_init(r);
@@ -852,7 +854,7 @@ int ev_runner_run(ev_runner_summary *sum, const ev_spec *s, const ev_runner_opti
 
     ev_driver *d = NULL;
     size_t d_block = (size_t)-1;
-    char block_fail[256] = "";
+    char block_fail[EV_ERRSTR_LEN + 64] = "";
     size_t fail_block = (size_t)-1;
     rc = EV_OK;
     for (size_t i = 0; i < n && rc == EV_OK; i++) {

@@ -91,7 +91,7 @@ static void default_relay(char *buf, size_t len)
         self[n] = '\0';
         snprintf(cand, sizeof cand, "%s/edgevirt-relay", dirname(self));
         if (access(cand, X_OK) == 0 && strlen(cand) < len)
-            snprintf(buf, len, "%s", cand);
+            memcpy(buf, cand, strlen(cand) + 1);
     }
 }
 
