@@ -174,3 +174,60 @@ int ev_fs_mkdirs(const char *path, ev_error *err)
     }
     return EV_OK;
 }
+
+static int ev_fs__is_exec(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
+}
+
+int ev_fs_find_exec(const char *name, char *out, size_t n)
+{
+    const char *path, *p;
+    char cand[PATH_MAX];
+    if (!name || !*name)
+        return 0;
+    if (strchr(name, '/')) {
+        if (!ev_fs__is_exec(name))
+            return 0;
+        if (out && n)
+            snprintf(out, n, "%s", name);
+        return 1;
+    }
+    path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    for (p = path;; p++) {
+        const char *e = strchr(p, ':');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        /* an empty entry is the current folder, as execvp takes it */
+        int k = len ? snprintf(cand, sizeof cand, "%.*s/%s", (int)len, p, name)
+                    : snprintf(cand, sizeof cand, "./%s", name);
+        if (k > 0 && (size_t)k < sizeof cand && ev_fs__is_exec(cand)) {
+            if (out && n)
+                snprintf(out, n, "%s", cand);
+            return 1;
+        }
+        if (!e)
+            return 0;
+        p = e;
+    }
+}
+
+int ev_fs_self_dir(char *out, size_t n)
+{
+    char self[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+    char *slash;
+    if (k <= 0 || !n)
+        return 0;
+    self[k] = '\0';
+    slash = strrchr(self, '/');
+    if (!slash)
+        return 0;
+    *slash = '\0';
+    if (strlen(self) >= n)
+        return 0;
+    memcpy(out, self, strlen(self) + 1);
+    return 1;
+}

@@ -30,4 +30,13 @@ int ev_fs_read_all(char **out, size_t *len_out, const char *path, ev_error *err)
 /* mkdir -p. RETURNS EV_OK or EV_EIO. */
 int ev_fs_mkdirs(const char *path, ev_error *err);
 
+/* Find an executable as execvp(3) would: `name` with a '/' is taken as it is, otherwise each
+ * folder of $PATH (default "/usr/local/bin:/usr/bin:/bin") is tried. On success the path
+ * found is copied to out[n] (when out is not NULL). RETURNS 1 found and executable, 0 not. */
+int ev_fs_find_exec(const char *name, char *out, size_t n);
+
+/* The folder of the running executable (/proc/self/exe), into out[n]. RETURNS 1, or 0 when
+ * it cannot be read. */
+int ev_fs_self_dir(char *out, size_t n);
+
 #endif

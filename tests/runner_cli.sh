@@ -24,7 +24,7 @@ done
 # golden plans, one spec per platform (relative spec names, fixed TMPDIR so the plan text is the
 # same everywhere)
 for name in native firecracker kata unikraft-vhost unikraft-virtio linuxvm command; do
-    (cd "$SPECS" && TMPDIR=/tmp "$M" plan "$name.json") >"$T/$name.plan" 2>"$T/err"
+    (cd "$SPECS" && TMPDIR=/tmp "$M" plan "$name.json" --load edgevirt-load) >"$T/$name.plan" 2>"$T/err"
     rc=$?
     [ $rc = 0 ] || { bad "plan $name.json exited $rc: $(cat "$T/err")"; continue; }
     g="$FIX/golden/$name.plan"
@@ -43,13 +43,17 @@ cat >"$T/touch.json" <<JSON
  "platforms": [{"id": "toucher", "settings": {"driver": "command", "start": ["touch", "$T/started"], "workdir": "$T"}}],
  "workload": {"ops": ["GET"], "value_sizes": [64], "requests": 10}}
 JSON
-"$M" run "$T/touch.json" -o "$T/r.jsonl" --dry-run >"$T/dry.txt" 2>"$T/err"; rc=$?
+"$M" run "$T/touch.json" -o "$T/r.jsonl" --dry-run --load edgevirt-load >"$T/dry.txt" 2>"$T/err"; rc=$?
 [ $rc = 0 ] && ok || bad "run --dry-run exited $rc: $(cat "$T/err")"
 [ ! -e "$T/started" ] && ok || bad "run --dry-run started the platform"
 [ ! -e "$T/r.jsonl" ] && ok || bad "run --dry-run wrote the results file"
 grep -q "spawn .*touch $T/started" "$T/dry.txt" && ok || bad "dry run does not show the start argv"
 grep -q "load (sampled): edgevirt-load -h 127.0.0.1 -p 6379 -t get -d 64 -c 50 -P 1 -n 10" "$T/dry.txt" && ok || bad "dry run does not show the load argv"
-"$M" plan "$T/touch.json" -o "$T/r.jsonl" >"$T/plan.txt" 2>&1
+"$M" plan "$T/touch.json" -o "$T/r.jsonl" --load edgevirt-load >"$T/plan.txt" 2>&1
+# without --load the plan names the edgevirt-load built beside this edgevirt-measure
+"$M" plan "$T/touch.json" >"$T/plan-default.txt" 2>&1
+L_BESIDE=$(cd "$(dirname "$M")/../load" && pwd)/edgevirt-load
+grep -q "load (sampled): $L_BESIDE -h" "$T/plan-default.txt" && ok || bad "plan without --load does not use $L_BESIDE: $(grep 'load (sampled)' "$T/plan-default.txt")"
 cmp -s "$T/dry.txt" "$T/plan.txt" && ok || bad "plan and run --dry-run differ"
 
 # resume shows in the plan

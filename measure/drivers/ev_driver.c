@@ -73,6 +73,7 @@ int ev_driver_new(ev_driver **out, const cJSON *settings, const char *path, ev_e
         return rc;
     }
     d->info.port = (int)port;
+    ev_drv_copy(d->path, sizeof d->path, p);
     if (netns[0] && strchr(netns, '/'))
         ev_drv_copy(d->netns, sizeof d->netns, netns);
     else if (netns[0])
@@ -115,6 +116,11 @@ void ev_driver_free(ev_driver *d)
     if (d->ops && d->ops->free_priv)
         d->ops->free_priv(d->priv);
     free(d);
+}
+
+int ev_driver_preflight(const ev_driver *d, ev_error *err)
+{
+    return d->ops->preflight ? d->ops->preflight(d, err) : EV_OK;
 }
 
 const ev_driver_info *ev_driver_get_info(const ev_driver *d)

@@ -69,6 +69,13 @@ typedef struct ev_driver_pids {
     pid_t guest;
 } ev_driver_pids;
 
+/* Check, before anything starts, what ev_driver_start would need: its binaries (executable at
+ * their path, or found on PATH), the files it hands to the platform (kernel, initrd, rootfs)
+ * readable, its tap present (checked only when the platform shares the caller's network
+ * namespace). Starts and touches nothing. RETURNS EV_OK, or EV_ENOENT with
+ * "PATH.FIELD: what is missing; the fix". */
+int ev_driver_preflight(const ev_driver *d, ev_error *err);
+
 /* Create a driver from its settings object (the platform's block of the runner's spec).
  * settings must hold "driver" (native|command|firecracker|qemu|kata) plus that driver's
  * fields; unknown fields are errors. path is the JSON path of settings used in error text

@@ -125,7 +125,17 @@ static int command_pids(ev_driver *d, ev_driver_pids *out, ev_error *err)
     return EV_OK;
 }
 
+static int command_preflight(const ev_driver *d, ev_error *err)
+{
+    const command_priv *c = d->priv;
+    int rc = ev_drv_need_exec(d, "start[0]", c->start[0], err);
+    if (rc == EV_OK && c->stop && c->stop[0])
+        rc = ev_drv_need_exec(d, "stop[0]", c->stop[0], err);
+    return rc;
+}
+
 const ev_drv_ops ev_drv_command_ops = {
+    .preflight = command_preflight,
     .pids = command_pids,
     .name = "command",
     .parse = command_parse,

@@ -339,7 +339,20 @@ static int fc_pids(ev_driver *d, ev_driver_pids *out, ev_error *err)
     return EV_OK;
 }
 
+static int fc_preflight(const ev_driver *d, ev_error *err)
+{
+    const fc_priv *f = d->priv;
+    int rc;
+    if ((rc = ev_drv_need_exec(d, "firecracker", f->bin, err)) != EV_OK ||
+        (rc = ev_drv_need_file(d, "kernel", f->kernel, err)) != EV_OK ||
+        (f->initrd[0] && (rc = ev_drv_need_file(d, "initrd", f->initrd, err)) != EV_OK) ||
+        (f->rootfs[0] && (rc = ev_drv_need_file(d, "rootfs", f->rootfs, err)) != EV_OK))
+        return rc;
+    return ev_drv_need_iface(d, "tap", f->tap, err);
+}
+
 const ev_drv_ops ev_drv_firecracker_ops = {
+    .preflight = fc_preflight,
     .name = "firecracker",
     .parse = fc_parse,
     .plan = fc_plan,

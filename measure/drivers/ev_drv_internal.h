@@ -49,6 +49,8 @@ typedef struct ev_drv_ops {
     void (*explain_exit)(const ev_driver *d, int status, const char *log_tail, char *out, size_t n);
     /* extra text for a ready() timeout (e.g. the guest's serial log); may be NULL */
     void (*explain_timeout)(const ev_driver *d, char *out, size_t n);
+    /* what start needs, checked before the first point (ev_driver_preflight); may be NULL */
+    int (*preflight)(const ev_driver *d, ev_error *err);
     /* the driver's stop command argv (command, kata) or NULL */
     char **(*stop_argv)(const ev_driver *d);
     void (*free_priv)(void *priv);
@@ -71,8 +73,15 @@ struct ev_driver {
     int version_set;                 /* version came from the settings */
     char netns[PATH_MAX / 4];        /* network namespace path ("" = the caller's) */
     int spawn_outside_netns;         /* kata: ctr itself stays in the caller's namespace */
+    char path[64];                   /* the settings' JSON path, for messages */
     void *priv;
 };
+
+/* ---- preflight checks (ev_driver_preflight): EV_OK or EV_ENOENT "d->path.FIELD: ..." ---- */
+int ev_drv_need_exec(const ev_driver *d, const char *field, const char *bin, ev_error *err);
+int ev_drv_need_file(const ev_driver *d, const char *field, const char *file, ev_error *err);
+/* the interface must exist in the caller's namespace; not checked when d->netns is set */
+int ev_drv_need_iface(const ev_driver *d, const char *field, const char *ifname, ev_error *err);
 
 /* ---- settings (all return EV_OK or EV_ESCHEMA/EV_ERANGE with "path.key: reason") ---- */
 int ev_drv_check_keys(const cJSON *o, const char *path, const char *const *allowed, ev_error *err);

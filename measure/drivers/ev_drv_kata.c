@@ -210,7 +210,14 @@ static char **kata_stop_argv(const ev_driver *d)
     return k->stop;
 }
 
+static int kata_preflight(const ev_driver *d, ev_error *err)
+{
+    const kata_priv *k = d->priv;
+    return ev_drv_need_exec(d, "binary", k->bin, err);
+}
+
 const ev_drv_ops ev_drv_kata_ops = {
+    .preflight = kata_preflight,
     .name = "kata",
     .parse = kata_parse,
     .plan = kata_plan,

@@ -93,7 +93,14 @@ static int native_start(ev_driver *d, ev_error *err)
     return EV_OK;
 }
 
+static int native_preflight(const ev_driver *d, ev_error *err)
+{
+    const native_priv *n = d->priv;
+    return ev_drv_need_exec(d, "redis_server", n->redis_server, err);
+}
+
 const ev_drv_ops ev_drv_native_ops = {
+    .preflight = native_preflight,
     .name = "native",
     .parse = native_parse,
     .plan = native_plan,

@@ -217,7 +217,19 @@ static void qemu_explain_timeout(const ev_driver *d, char *out, size_t n)
              path, tail[0] ? tail : "(empty)");
 }
 
+static int qemu_preflight(const ev_driver *d, ev_error *err)
+{
+    const qemu_priv *q = d->priv;
+    int rc;
+    if ((rc = ev_drv_need_exec(d, "qemu", q->bin, err)) != EV_OK ||
+        (rc = ev_drv_need_file(d, "kernel", q->kernel, err)) != EV_OK ||
+        (q->initrd[0] && (rc = ev_drv_need_file(d, "initrd", q->initrd, err)) != EV_OK))
+        return rc;
+    return ev_drv_need_iface(d, "tap", q->tap, err);
+}
+
 const ev_drv_ops ev_drv_qemu_ops = {
+    .preflight = qemu_preflight,
     .name = "qemu",
     .parse = qemu_parse,
     .plan = qemu_plan,

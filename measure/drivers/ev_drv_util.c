@@ -22,6 +22,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "ev_fs.h"
 #include "ev_time.h"
 
 /* ---------------------------------------------------------------- text buffers */
@@ -745,4 +746,43 @@ void ev_drv_plan_spawn(ev_drv_buf *b, const ev_driver *d, char *const *argv, int
     ev_drv_buf_printf(b, " log=<workdir>/%s.log: ", d->info.driver);
     ev_drv_buf_argv(b, argv);
     ev_drv_buf_printf(b, "\n");
+}
+
+/* ---- preflight checks ---- */
+
+int ev_drv_need_exec(const ev_driver *d, const char *field, const char *bin, ev_error *err)
+{
+    if (ev_fs_find_exec(bin, NULL, 0))
+        return EV_OK;
+    if (strchr(bin, '/'))
+        return ev_error_set(err, EV_ENOENT, "%s.%s: \"%s\" is not an executable file (%s); "
+                            "install it or correct the path", d->path, field, bin,
+                            access(bin, F_OK) == 0 ? "not executable" : "no such file");
+    return ev_error_set(err, EV_ENOENT, "%s.%s: \"%s\" is not found on PATH; install it, add "
+                        "its folder to PATH, or give its full path", d->path, field, bin);
+}
+
+int ev_drv_need_file(const ev_driver *d, const char *field, const char *file, ev_error *err)
+{
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        close(fd);
+        return EV_OK;
+    }
+    return ev_error_set(err, EV_ENOENT, "%s.%s: cannot read \"%s\": %s", d->path, field, file,
+                        strerror(errno));
+}
+
+int ev_drv_need_iface(const ev_driver *d, const char *field, const char *ifname, ev_error *err)
+{
+    char p[128];
+    if (d->netns[0] || !ifname[0])
+        return EV_OK; /* in another namespace: the platform's start finds out */
+    snprintf(p, sizeof p, "/sys/class/net/%s", ifname);
+    if (access(p, F_OK) == 0)
+        return EV_OK;
+    return ev_error_set(err, EV_ENOENT, "%s.%s: network interface \"%s\" does not exist in this "
+                        "network namespace; create it first (e.g. ip tuntap add %s mode tap) or "
+                        "run edgevirt-measure in the namespace that has it (ip netns exec NS)",
+                        d->path, field, ifname, ifname);
 }

@@ -612,7 +612,7 @@ static int measure_point(run_state *st, const ev_plan_point *pt, ev_driver *d, e
     const ev_driver_info *info = ev_driver_get_info(d);
     const char *host = s->client_host[0] ? s->client_host : info->host;
     int port = s->client_port ? s->client_port : info->port;
-    const char *bin = st->o->load_bin;
+    const char *bin = ev_runner_load_bin(s, st->o);
     char **argv = NULL;
     child_out co;
     ev_error e = EV_ERROR_INIT;
@@ -840,6 +840,12 @@ int ev_runner_run(ev_runner_summary *sum, const ev_spec *s, const ev_runner_opti
             sum->skipped++;
         }
     ev_recset_free(&done);
+    /* refuse at once, before the first point, what would fail every point */
+    if (sum->skipped < n && (rc = ev_runner_preflight(s, o, err)) != EV_OK) {
+        free(pts);
+        free(skip);
+        return rc;
+    }
 
     memset(&st, 0, sizeof st);
     st.s = s;
@@ -1069,7 +1075,7 @@ int ev_runner_plan_text(char **out, const ev_spec *s, const ev_runner_options *o
         }
         tb_printf(&b, "\n");
         if (s->warmup_s > 0) {
-            if (ev_runner_load_argv(&argv, s, pt, o ? o->load_bin : NULL, host, port, 1, &e) ==
+            if (ev_runner_load_argv(&argv, s, pt, ev_runner_load_bin(s, o), host, port, 1, &e) ==
                 EV_OK) {
                 ev_runner_quote_argv(line, sizeof line, argv);
                 tb_printf(&b, "    warm-up (not sampled): %s\n", line);
@@ -1091,7 +1097,7 @@ int ev_runner_plan_text(char **out, const ev_spec *s, const ev_runner_options *o
                       : ifs[k].role == EV_ROLE_NIC    ? "nic"
                                                       : "other");
         tb_printf(&b, "\n");
-        if (ev_runner_load_argv(&argv, s, pt, o ? o->load_bin : NULL, host, port, 0, &e) ==
+        if (ev_runner_load_argv(&argv, s, pt, ev_runner_load_bin(s, o), host, port, 0, &e) ==
             EV_OK) {
             ev_runner_quote_argv(line, sizeof line, argv);
             tb_printf(&b, "    load (sampled): %s\n", line);

@@ -41,9 +41,27 @@ typedef struct ev_runner_options {
     volatile sig_atomic_t *stop;     /* set by a signal handler; may be NULL */
     ev_runner_progress_fn progress;  /* may be NULL */
     void *payload;
+    /* added (issue 15): the edgevirt-load to use when neither load_bin nor the spec's
+     * client.load names one (edgevirt-measure passes the one installed or built beside it);
+     * NULL = "edgevirt-load" from PATH */
+    const char *load_default;
 } ev_runner_options;
 #define EV_RUNNER_OPTIONS_VERSION 1
-#define EV_RUNNER_OPTIONS_INIT { EV_RUNNER_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL }
+#define EV_RUNNER_OPTIONS_INIT { EV_RUNNER_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL }
+
+/* The load generator a run uses: opts->load_bin, else the spec's client.load when the spec
+ * gives one, else opts->load_default, else "edgevirt-load". Never NULL. */
+const char *ev_runner_load_bin(const ev_spec *spec, const ev_runner_options *opts);
+
+/* What must hold before the first point, checked without starting anything (ev_runner_run
+ * calls it when there is a point to measure): the client prefix's program and the load
+ * generator are executable (found on PATH or at their path; not checked when the client runs
+ * over ssh, on another host), every platform's driver finds what it needs
+ * (ev_driver_preflight: binaries, kernel, initrd, rootfs, tap), every sampled interface
+ * (gateway.interfaces) exists in this network namespace.
+ * RETURNS EV_OK, or EV_ENOENT (exit status 2) with the field and the fix; the driver's setting
+ * errors as ev_driver_new returns them. */
+int ev_runner_preflight(const ev_spec *spec, const ev_runner_options *opts, ev_error *err);
 
 typedef struct ev_runner_summary {
     size_t total, skipped, ok, failed;

@@ -344,6 +344,7 @@ static int load_client(ev_spec *s, const cJSON *root, const ev_json_ctx *ctx, ev
         (rc = ev_json_get_num(c, "timeout_s", &s->load_timeout_s, 1, 86400, 0, &sub, err)) !=
             EV_OK)
         return rc;
+    s->load_given = ev_json_has(c, "load");
     if (ev_json_has(c, "load") && !s->load_bin[0])
         return ev_json_fail(err, EV_ESCHEMA, &sub, "load", "must not be empty");
     if (s->client_prefix[0] && !s->client_prefix[0][0])

@@ -69,6 +69,7 @@ typedef struct ev_spec {
     /* client side */
     char *client_prefix[EV_SPEC_MAX_ARGS + 1]; /* NULL-terminated; empty = run locally */
     char load_bin[256];     /* "edgevirt-load" */
+    int load_given;         /* 1 when client.load named it (else the runner's default) */
     char client_host[64];   /* address the client uses ("" = the driver's host) */
     int client_port;        /* 0 = the driver's port */
     double load_timeout_s;  /* 0 = derived from requests/duration */

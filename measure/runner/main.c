@@ -1,12 +1,14 @@
 /* edgevirt-measure - thin main: parse, load the spec, run / plan / validate, report.
  * docs/edgevirt-measure.md */
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ev_fs.h"
 #include "ev_runner.h"
 #include "ev_spec.h"
 
@@ -37,13 +39,15 @@ static const char usage_text[] =
     "  -o, --output FILE   results file (JSONL, appended durably; required for run)\n"
     "  -n, --dry-run       with run: print the plan instead of running (same as plan)\n"
     "      --load PATH     edgevirt-load to run on the client side (default: the spec's\n"
-    "                      client.load, else \"edgevirt-load\" from PATH)\n"
+    "                      client.load, else the edgevirt-load installed or built beside\n"
+    "                      this edgevirt-measure, else \"edgevirt-load\" from PATH)\n"
     "  -q, --quiet         no progress output\n"
     "  -h, --help          this text\n"
     "  -V, --version       print the version\n"
     "\n"
     "Exit status: 0 every point ok; 1 some points failed, interrupted, or a runtime error;\n"
-    "2 bad command line or bad spec (the message names the file, the field and the reason).\n"
+    "2 bad command line or bad spec (the message names the file, the field and the reason),\n"
+    "or, before the first point, a missing tool, kernel, image or interface (with the fix).\n"
     "SIGINT/SIGTERM stop after the points already recorded; run the same command to resume.\n";
 
 typedef struct prog_ctx {
@@ -176,6 +180,21 @@ int main(int argc, char **argv)
     ev_runner_options o = EV_RUNNER_OPTIONS_INIT;
     o.results = out;
     o.load_bin = load;
+    /* the edgevirt-load installed beside this edgevirt-measure (bin/), or built beside it in a
+     * build tree (build/measure/runner/ and build/measure/load/) */
+    char self[PATH_MAX], sibling[PATH_MAX + 32];
+    if (ev_fs_self_dir(self, sizeof self)) {
+        snprintf(sibling, sizeof sibling, "%s/edgevirt-load", self);
+        if (!ev_fs_find_exec(sibling, NULL, 0))
+            snprintf(sibling, sizeof sibling, "%s/../load/edgevirt-load", self);
+        if (ev_fs_find_exec(sibling, NULL, 0)) {
+            char *real = realpath(sibling, NULL);
+            if (real && strlen(real) < sizeof sibling)
+                memcpy(sibling, real, strlen(real) + 1);
+            free(real);
+            o.load_default = sibling;
+        }
+    }
 
     if (strcmp(cmd, "validate") == 0) {
         printf("%s: valid (%zu platforms, %zu points)\n", spec_path, spec->nplatforms,
