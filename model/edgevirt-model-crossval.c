@@ -10,6 +10,7 @@
 #include "ev_err.h"
 #include "ev_fit.h"
 #include "ev_fs.h"
+#include "ev_model.h"
 #include "ev_plot.h"
 #include "ev_record.h"
 #include "ev_xval.h"
@@ -21,6 +22,15 @@ int cli_inputs_apply(ev_fit_options *opt, ev_platform_info **pi, const ev_fit_in
                      const ev_record *recs, size_t n, ev_error *err);
 
 static double xv_min_busy; /* --min-busy, shown in the outputs */
+static const char *xv_model_name = ""; /* score: the model scored */
+
+static void xv_scheme_label(char *what, size_t n, int sch)
+{
+    if (sch == EV_XVAL_SCORE)
+        snprintf(what, n, "all (no refit)");
+    else
+        snprintf(what, n, "leave-one-%s-out", ev_xval_by_name(sch));
+}
 
 static const char *const usage_crossval =
     "usage: edgevirt-model crossval RUNS.jsonl... [--by size|mtu|both] [--json | --csv]\n"
@@ -192,7 +202,7 @@ static void xv_write_json(FILE *f, int by, const ev_xval_point *pts, size_t n,
         fprintf(f, "\"}");
     }
     fprintf(f, "],\"summary\":[");
-    for (sch = EV_XVAL_SIZE; sch <= EV_XVAL_MTU; sch++) {
+    for (sch = EV_XVAL_SIZE; sch <= EV_XVAL_SCORE; sch <<= 1) {
         ev_xval_summary s;
         if (!(by & sch))
             continue;
@@ -238,8 +248,12 @@ static void xv_write_text(FILE *f, int by, const ev_xval_point *pts, size_t n,
 {
     size_t i, j;
     int sch;
-    fprintf(f, "cross-validation (leave one %s out): %zu points\n",
-            by == EV_XVAL_BOTH ? "size / one MTU" : ev_xval_by_name(by), n);
+    if (by == EV_XVAL_SCORE)
+        fprintf(f, "score of %s (nothing held out, nothing refitted): %zu points\n",
+                xv_model_name, n);
+    else
+        fprintf(f, "cross-validation (leave one %s out): %zu points\n",
+                by == EV_XVAL_BOTH ? "size / one MTU" : ev_xval_by_name(by), n);
     fprintf(f, "%-6s %7s %-16s %-4s %6s %5s %9s %9s %7s  %-13s %-13s %-13s %-13s\n", "scheme",
             "heldout", "platform", "op", "size", "mtu", "rps_meas", "rps_pred", "err%",
             "user m/p", "system m/p", "softirq m/p", "guest m/p");
@@ -269,13 +283,13 @@ static void xv_write_text(FILE *f, int by, const ev_xval_point *pts, size_t n,
                    "below it, listed above but not counted)\n", xv_min_busy);
     fprintf(f, "%-26s %11s %7s %8s %8s %7s %7s %8s %7s %8s\n", "", "counted", "unbound",
             "MAPE%", "maxAPE%", "user", "system", "softirq", "guest", "worst");
-    for (sch = EV_XVAL_SIZE; sch <= EV_XVAL_MTU; sch++) {
+    for (sch = EV_XVAL_SIZE; sch <= EV_XVAL_SCORE; sch <<= 1) {
         ev_xval_summary s;
         char what[80];
         if (!(by & sch))
             continue;
         ev_xval_summarize(&s, pts, n, recs, sch, NULL);
-        snprintf(what, sizeof what, "leave-one-%s-out", ev_xval_by_name(sch));
+        xv_scheme_label(what, sizeof what, sch);
         xv_summary_line(f, what, &s);
         for (j = 0; j < nplat; j++) {
             ev_xval_summarize(&s, pts, n, recs, sch, plat[j]);
@@ -288,7 +302,7 @@ static void xv_write_text(FILE *f, int by, const ev_xval_point *pts, size_t n,
     fprintf(f, "%-26s %11s %7s %8s %8s %7s %7s %8s %7s %8s %9s %9s\n", "", "counted", "unbound",
             "MAPE%", "maxAPE%", "user", "system", "softirq", "guest", "worst", "scatter%",
             "scatterpp");
-    for (sch = EV_XVAL_SIZE; sch <= EV_XVAL_MTU; sch++) {
+    for (sch = EV_XVAL_SIZE; sch <= EV_XVAL_SCORE; sch <<= 1) {
         ev_xval_summary s;
         char what[80];
         if (!(by & sch))
@@ -299,7 +313,7 @@ static void xv_write_text(FILE *f, int by, const ev_xval_point *pts, size_t n,
             ev_xval_summarize_means(&s, pts, n, recs, sch, pl);
             ev_xval_repeat_scatter(&sr, &sc, pts, n, recs, sch, pl);
             if (j == 0)
-                snprintf(what, sizeof what, "leave-one-%s-out", ev_xval_by_name(sch));
+                xv_scheme_label(what, sizeof what, sch);
             else
                 snprintf(what, sizeof what, "  %s", pl);
             fprintf(f, "%-26s %5zu/%-5zu %7zu %8.2f %8.1f %7.2f %7.2f %8.2f %7.2f %8.2f %9.2f "
@@ -376,7 +390,7 @@ static int xv_charts(const char *dir, int by, const ev_xval_point *pts, size_t n
     ev_plot_set_range(p, 'x', lo / 1.2, hi * 1.2);
     ev_plot_set_range(p, 'y', lo / 1.2, hi * 1.2);
     ev_plot_set_key(p, "bottom right");
-    for (sch = EV_XVAL_SIZE; sch <= EV_XVAL_MTU; sch++) {
+    for (sch = EV_XVAL_SIZE; sch <= EV_XVAL_SCORE; sch <<= 1) {
         if (!(by & sch))
             continue;
         for (j = 0; j < nplat; j++) {
@@ -611,6 +625,101 @@ int cmd_crossval(int argc, char **argv)
     ev_recset_free(&set);
     if (rc != EV_OK) {
         fprintf(stderr, "edgevirt-model: crossval: %s\n", err.msg[0] ? err.msg : ev_strerror(rc));
+        return ev_exit_code(rc);
+    }
+    return 0;
+}
+
+/* ---- `edgevirt-model score`: a given model against records, nothing refitted ---- */
+
+int cmd_score(int argc, char **argv);
+
+static const char *const usage_score =
+    "usage: edgevirt-model score MODEL.json RUNS.jsonl... [--json | --csv] [--min-busy PCT]\n"
+    "\n"
+    "Scores a model on run records it may never have seen (another day, unseen sizes or\n"
+    "MTUs, a re-anchored calibration, docs/calibration.md): every usable record of a platform\n"
+    "of the model is predicted under its own conditions (op, size, MTU, link rate, clients,\n"
+    "pipeline), nothing is refitted. Prints the points, then per platform the RPS MAPE and\n"
+    "the CPU mean absolute error per category, per run and against the mean of each\n"
+    "configuration's repeats, beside the repeats' own scatter (the noise floor).\n"
+    "\n"
+    "  --json           the crossval JSON document (schema edgevirt.crossval/1, by \"score\")\n"
+    "  --csv            one header line, one line per point\n"
+    "  --min-busy PCT   count only points whose recorded CPU reached PCT (default 0)\n"
+    "\n"
+    "Records of platforms the model does not have are skipped with a warning.\n"
+    "Exit status: 0 ok, 1 runtime failure, 2 usage error or bad input.\n";
+
+int cmd_score(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "help", no_argument, 0, 'h' }, { "json", no_argument, 0, 'j' },
+        { "csv", no_argument, 0, 'C' },  { "min-busy", required_argument, 0, 'B' },
+        { 0, 0, 0, 0 }
+    };
+    int o, json = 0, csv = 0, rc = EV_OK, f;
+    ev_recset set = { NULL, 0, 0 };
+    ev_error err = EV_ERROR_INIT;
+    ev_model *m = NULL;
+    ev_xval_point *pts = NULL;
+    size_t npts = 0, nplat = 0, nskip = 0;
+    const char **plat = NULL;
+
+    while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+        switch (o) {
+        case 'h': fputs(usage_score, stdout); return 0;
+        case 'j': json = 1; break;
+        case 'C': csv = 1; break;
+        case 'B':
+            if (xv_num(optarg, &xv_min_busy, 0, 1e6)) {
+                fprintf(stderr, "edgevirt-model: score: --min-busy: must be a percentage >= 0, "
+                        "got \"%s\"\n%s", optarg, usage_score);
+                return 2;
+            }
+            break;
+        default: fprintf(stderr, "edgevirt-model: score: bad option\n%s", usage_score); return 2;
+        }
+    }
+    if (json && csv) {
+        fprintf(stderr, "edgevirt-model: score: --json and --csv exclude each other\n");
+        return 2;
+    }
+    if (argc - optind < 2) {
+        fprintf(stderr, "edgevirt-model: score: MODEL.json and at least one RUNS.jsonl are "
+                "required\n%s", usage_score);
+        return 2;
+    }
+    rc = ev_model_load(&m, argv[optind], &err);
+    for (f = optind + 1; f < argc && rc == EV_OK; f++)
+        rc = ev_recset_load(&set, argv[f], 0, NULL, &err);
+    if (rc == EV_OK)
+        rc = ev_xval_score(&pts, &npts, &nskip, m, set.recs, set.n, xv_min_busy, &err);
+    if (rc == EV_OK && nskip)
+        fprintf(stderr, "edgevirt-model: warning: score: %zu records of platforms model %s "
+                "does not have were skipped\n", nskip, ev_model_name(m));
+    if (rc == EV_OK) {
+        plat = malloc((npts ? npts : 1) * sizeof *plat);
+        if (!plat)
+            rc = ev_error_set(&err, EV_ENOMEM, "out of memory");
+        else
+            nplat = xv_platforms(plat, pts, npts, set.recs);
+    }
+    if (rc == EV_OK) {
+        xv_model_name = ev_model_name(m);
+        if (json)
+            xv_write_json(stdout, EV_XVAL_SCORE, pts, npts, set.recs, plat, nplat);
+        else if (csv)
+            xv_write_csv(stdout, pts, npts, set.recs);
+        else
+            xv_write_text(stdout, EV_XVAL_SCORE, pts, npts, set.recs, plat, nplat);
+    }
+    free(plat);
+    free(pts);
+    ev_recset_free(&set);
+    ev_model_free(m);
+    if (rc != EV_OK) {
+        fprintf(stderr, "edgevirt-model: score: %s\n", err.msg[0] ? err.msg : ev_strerror(rc));
         return ev_exit_code(rc);
     }
     return 0;

@@ -26,6 +26,7 @@ static const char *const usage_main =
     "  validate FILE...                  check run record files (.jsonl) and model files\n"
     "  crossval RUNS.jsonl...            leave-one-size-out / leave-one-MTU-out validation\n"
     "  rescale MODEL --anchors RUNS -o NEW  re-anchor a calibration with a few new runs\n"
+    "  score MODEL RUNS.jsonl...         a model's error on records (no refit)\n"
     "\n"
     "`edgevirt-model COMMAND --help` describes each command. Exit status: 0 ok, 1 runtime\n"
     "failure, 2 usage error or bad input.\n";
@@ -608,6 +609,7 @@ static int cmd_validate(int argc, char **argv)
 /* edgevirt-model-crossval.c (calibration, issue 7) */
 int cmd_crossval(int argc, char **argv);
 int cmd_rescale(int argc, char **argv);
+int cmd_score(int argc, char **argv);
 
 /* A command's status, or 1 when what it printed could not be written (e.g. a full disk). */
 static int finish(int rc)
@@ -642,6 +644,8 @@ int main(int argc, char **argv)
         return finish(cmd_validate(argc, argv));
     if (strcmp(cmd, "crossval") == 0)
         return finish(cmd_crossval(argc, argv));
+    if (strcmp(cmd, "score") == 0)
+        return finish(cmd_score(argc, argv));
     if (strcmp(cmd, "rescale") == 0)
         return finish(cmd_rescale(argc, argv));
     return usage_error(usage_main, "unknown command \"%s\"", cmd);

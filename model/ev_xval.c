@@ -25,6 +25,7 @@ const char *ev_xval_by_name(int by)
     case EV_XVAL_SIZE: return "size";
     case EV_XVAL_MTU: return "mtu";
     case EV_XVAL_BOTH: return "both";
+    case EV_XVAL_SCORE: return "score";
     default: return NULL;
     }
 }
@@ -187,6 +188,70 @@ done:
     free(groups);
     free(train);
     return rc;
+}
+
+int ev_xval_score(ev_xval_point **out, size_t *nout, size_t *nskipped, const ev_model *m,
+                  const ev_record *recs, size_t n, double min_busy_pct, ev_error *err)
+{
+    ev_xval_point *pts;
+    size_t i, k = 0, skipped = 0;
+    int rc;
+    *out = NULL;
+    *nout = 0;
+    if (nskipped)
+        *nskipped = 0;
+    pts = calloc(n ? n : 1, sizeof *pts);
+    if (!pts)
+        return ev_error_set(err, EV_ENOMEM, "out of memory");
+    for (i = 0; i < n; i++) {
+        const ev_record *r = &recs[i];
+        ev_xval_point *pt;
+        ev_conditions cond;
+        ev_prediction pr;
+        ev_mix_item it;
+        double busy = 0;
+        int c, mp;
+        if (!ev_fit_record_usable(r))
+            continue;
+        if ((mp = ev_model_find(m, r->platform)) < 0) {
+            skipped++;
+            continue;
+        }
+        pt = &pts[k++];
+        pt->record = i;
+        pt->scheme = EV_XVAL_SCORE;
+        pt->group = r->value_size;
+        pt->rps_obs = r->rps;
+        for (c = 0; c < EV_NCAT; c++) {
+            pt->cpu_obs[c] = r->cpu[c];
+            busy += r->cpu[c];
+        }
+        pt->bound = busy >= min_busy_pct;
+        ev_fit_record_conditions(&cond, r);
+        it.op = r->op;
+        it.value_size = r->value_size;
+        it.weight = 1.0;
+        if ((rc = ev_model_predict(&pr, m, (size_t)mp, &it, 1, &cond, err)) != EV_OK) {
+            ev_error_prefix(err, "record %zu (%s)", i, r->point[0] ? r->point : r->platform);
+            free(pts);
+            return rc;
+        }
+        pt->predicted = 1;
+        pt->rps_pred = pr.rps;
+        for (c = 0; c < EV_NCAT; c++)
+            pt->cpu_pred[c] = pr.cpu[c];
+    }
+    if (nskipped)
+        *nskipped = skipped;
+    if (k == 0) {
+        free(pts);
+        return ev_error_set(err, EV_EINVAL, "no usable record (status ok, rps > 0, the four "
+                            "CPU categories) of a platform of model %s among %zu records",
+                            ev_model_name(m), n);
+    }
+    *out = pts;
+    *nout = k;
+    return EV_OK;
 }
 
 int ev_xval_run(ev_xval_point **out, size_t *nout, const ev_record *recs, size_t n, int by,
@@ -467,8 +532,8 @@ int ev_xval_repeat_scatter(double *rps_pct, double *cpu_pp, const ev_xval_point 
 
 int ev_xval_check_json(const char *text, const char *name, ev_error *err)
 {
-    static const char *const bys[] = { "size", "mtu", "both", NULL };
-    static const char *const schemes[] = { "size", "mtu", NULL };
+    static const char *const bys[] = { "size", "mtu", "both", "score", NULL };
+    static const char *const schemes[] = { "size", "mtu", "score", NULL };
     ev_json_ctx ctx = { 0 };
     cJSON *root = NULL;
     const cJSON *pts = NULL, *sum = NULL, *pt;

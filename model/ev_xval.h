@@ -22,13 +22,15 @@
 #include <stddef.h>
 #include "ev_err.h"
 #include "ev_fit.h"
+#include "ev_model.h"
 #include "ev_record.h"
 
 /* Grouping schemes (bit flags; EV_XVAL_BOTH runs both, every point then appears twice). */
 typedef enum ev_xval_by {
     EV_XVAL_SIZE = 1,   /* leave one value size out */
     EV_XVAL_MTU = 2,    /* leave one MTU out */
-    EV_XVAL_BOTH = 3
+    EV_XVAL_BOTH = 3,
+    EV_XVAL_SCORE = 4   /* not held out: a given model scored on records (ev_xval_score) */
 } ev_xval_by;
 
 /* "size", "mtu" (for one scheme bit); "both" for EV_XVAL_BOTH; NULL otherwise. */
@@ -62,6 +64,16 @@ typedef struct ev_xval_point {
  * (EV_EINVAL / EV_EMODEL from ev_fit_records) is not an error: its points carry the note. */
 int ev_xval_run(ev_xval_point **out, size_t *nout, const ev_record *recs, size_t n, int by,
                 const ev_fit_options *opt, double min_busy_pct, ev_error *err);
+
+/* Score a given model (no refit) on records recs[0..n-1]: every usable record of a platform
+ * the model has is predicted under its own conditions (ev_fit_record_conditions), as
+ * ev_xval_run does for a held-out record; points have scheme EV_XVAL_SCORE and group = the
+ * record's value size. Records of platforms the model does not have are skipped and counted
+ * in *nskipped (may be NULL). Use the summaries below with scheme 0 or EV_XVAL_SCORE.
+ * RETURNS EV_OK, EV_EINVAL (no usable record of a platform of the model), EV_ENOMEM, or an
+ * error of the prediction. */
+int ev_xval_score(ev_xval_point **out, size_t *nout, size_t *nskipped, const ev_model *m,
+                  const ev_record *recs, size_t n, double min_busy_pct, ev_error *err);
 
 /* How many distinct groups (value sizes or MTUs) the usable records have under `scheme`
  * (EV_XVAL_SIZE or EV_XVAL_MTU); a scheme needs at least two. 0 on a bad scheme or no memory. */

@@ -75,6 +75,45 @@ static void test_counts(void)
     EV_CHECK(ev_model_counts(&c, &uk, EV_OP_GET, 64, &cond, &err) == EV_EINVAL);
 }
 
+/* Pure ACKs (ack_pkts_per_msg / ack_pkts_per_seg, docs/model.md "ACK packets"): counted as
+ * packets on both interfaces, never as segments, only for messages of more than one segment. */
+static void test_counts_acks(void)
+{
+    ev_platform_info d, sw;
+    ev_conditions cond = EV_CONDITIONS_INIT;
+    ev_counts c, c0;
+    ev_error err = EV_ERROR_INIT;
+    ev_model_platform_defaults(&d, "tb-direct", EV_PATH_VHOST, "linux", 1);
+    d.guest_pkt_bytes = 65536;
+    d.tcp_header_bytes = 52;
+    EV_CHECK(ev_model_counts(&c0, &d, EV_OP_GET, 2048, &cond, &err) == EV_OK);
+    EV_CHECK_NEAR(c0.packets, 2, 0); /* no ACK inputs: one packet each way */
+    d.ack_pkts_per_msg = 1;
+    /* GET 2 KB: the 2058 B reply is 2 client segments (MSS 1448): the client ACKs once */
+    EV_CHECK(ev_model_counts(&c, &d, EV_OP_GET, 2048, &cond, &err) == EV_OK);
+    EV_CHECK_NEAR(c.packets, 3, 0);
+    EV_CHECK_NEAR(c.segments, 0, 0);
+    EV_CHECK_NEAR(c.inst_pkts[EV_DIR_TX] + c.inst_pkts[EV_DIR_RX], 3, 0);
+    EV_CHECK_NEAR(c.nic_pkts[EV_DIR_TX] + c.nic_pkts[EV_DIR_RX],
+                  c0.nic_pkts[EV_DIR_TX] + c0.nic_pkts[EV_DIR_RX] + 1, 0);
+    /* the ACK is header only: 52 + 14 B more on the instance counters */
+    EV_CHECK_NEAR(c.inst_bytes[EV_DIR_TX] + c.inst_bytes[EV_DIR_RX] -
+                  c0.inst_bytes[EV_DIR_TX] - c0.inst_bytes[EV_DIR_RX], 66, 1e-9);
+    /* GET 1 KB fits one segment: no pure ACK */
+    EV_CHECK(ev_model_counts(&c, &d, EV_OP_GET, 1024, &cond, &err) == EV_OK);
+    EV_CHECK_NEAR(c.packets, 2, 0);
+
+    /* software segmentation: SET 16 KB is 14 segments of 1224 B; 0.9 + 0.08 * 13 ACKs */
+    ev_model_platform_defaults(&sw, "tb-swseg", EV_PATH_VHOST, "linux", 0);
+    sw.guest_pkt_bytes = 1276;
+    sw.tcp_header_bytes = 52;
+    sw.ack_pkts_per_msg = 0.9;
+    sw.ack_pkts_per_seg = 0.08;
+    EV_CHECK(ev_model_counts(&c, &sw, EV_OP_SET, 16384, &cond, &err) == EV_OK);
+    EV_CHECK_NEAR(c.segments, 13, 0);
+    EV_CHECK_NEAR(c.packets, 14 + 1 + 0.9 + 0.08 * 13, 1e-12);
+}
+
 /* A model with one platform whose per-request demands are known exactly. */
 static ev_model *make_model(double fixed_get, double per_byte)
 {
@@ -313,6 +352,7 @@ static void test_draw(void)
 int main(void)
 {
     test_counts();
+    test_counts_acks();
     test_predict();
     test_json();
     test_default();
