@@ -27,6 +27,7 @@ static const char *const usage_main =
     "  crossval RUNS.jsonl...            leave-one-size-out / leave-one-MTU-out validation\n"
     "  rescale MODEL --anchors RUNS -o NEW  re-anchor a calibration with a few new runs\n"
     "  score MODEL RUNS.jsonl...         a model's error on records (no refit)\n"
+    "  inputs RUNS.jsonl --derive-acks   the platforms' pure-ACK inputs from packet counters\n"
     "\n"
     "`edgevirt-model COMMAND --help` describes each command. Exit status: 0 ok, 1 runtime\n"
     "failure, 2 usage error or bad input.\n";
@@ -606,6 +607,91 @@ static int cmd_validate(int argc, char **argv)
     return 0;
 }
 
+
+/* ---------------------------------------------------------------- inputs */
+
+static const char *const usage_inputs =
+    "usage: edgevirt-model inputs RUNS.jsonl... --derive-acks [--inputs BASE.json]\n"
+    "                             [-o OUT.json]\n"
+    "\n"
+    "Derives the platforms' pure-ACK inputs (ack_pkts_per_msg, ack_pkts_per_seg;\n"
+    "docs/model.md \"ACK packets\") from the records' instance packet counters: the packets\n"
+    "measured per request beyond those the model counts are fitted to the messages of more\n"
+    "than one segment and their extra segments. The other inputs come from BASE (as for\n"
+    "fit --inputs) or the defaults. Writes BASE with the ACK fields added (edgevirt.inputs/1)\n"
+    "to OUT (atomically) or standard output, and prints one line per platform to stderr.\n"
+    "\n"
+    "Exit status: 0 ok, 1 runtime failure, 2 usage error or bad input.\n";
+
+static int cmd_inputs(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "help", no_argument, 0, 'h' },          { "output", required_argument, 0, 'o' },
+        { "inputs", required_argument, 0, 'i' },  { "derive-acks", no_argument, 0, 'A' },
+        { 0, 0, 0, 0 }
+    };
+    const char *outp = NULL, *base = NULL;
+    int o, derive = 0, rc = EV_OK, f;
+    ev_fit_inputs *in = NULL;
+    ev_recset set = { NULL, 0, 0 };
+    ev_error err = EV_ERROR_INIT;
+    ev_fit_ack_report *rep = NULL;
+    size_t nrep = 0, k;
+    char *text = NULL;
+    static const char *const notes[] = {
+        "ack_pkts_per_msg and ack_pkts_per_seg derived by `edgevirt-model inputs --derive-acks` "
+        "from the records' instance packet counters (docs/model.md, \"ACK packets\")", NULL };
+
+    while ((o = getopt_long(argc, argv, "ho:", lo, NULL)) != -1) {
+        switch (o) {
+        case 'h': fputs(usage_inputs, stdout); return 0;
+        case 'o': outp = optarg; break;
+        case 'i': base = optarg; break;
+        case 'A': derive = 1; break;
+        default: return usage_error(usage_inputs, "%s", "bad option");
+        }
+    }
+    if (!derive)
+        return usage_error(usage_inputs, "%s", "inputs: --derive-acks is required (the one "
+                                               "derivation there is)");
+    if (optind >= argc)
+        return usage_error(usage_inputs, "%s", "inputs: at least one RUNS.jsonl is required");
+    rc = ev_fit_inputs_new(&in, &err);
+    if (rc == EV_OK && base)
+        rc = ev_fit_inputs_load(in, base, &err);
+    for (f = optind; f < argc && rc == EV_OK; f++)
+        rc = ev_recset_load(&set, argv[f], 0, NULL, &err);
+    if (rc == EV_OK)
+        rc = ev_fit_inputs_derive_acks(in, set.recs, set.n, &rep, &nrep, &err);
+    if (rc == EV_OK)
+        rc = ev_fit_inputs_to_json(&text, in, notes) ? ev_error_set(&err, EV_ENOMEM,
+                                                                     "out of memory") : EV_OK;
+    if (rc == EV_OK) {
+        for (k = 0; k < nrep; k++) {
+            if (!rep[k].multi)
+                fprintf(stderr, "%-18s %4zu records, none with a message of more than one "
+                        "segment: no ACK inputs\n", rep[k].id, rep[k].used);
+            else
+                fprintf(stderr, "%-18s %4zu records (%zu multi-segment): ack_pkts_per_msg "
+                        "%.4f, ack_pkts_per_seg %.4f, rms residual %.3f packets/request\n",
+                        rep[k].id, rep[k].used, rep[k].multi, rep[k].a, rep[k].b, rep[k].rms);
+        }
+        if (outp) {
+            size_t len = strlen(text);
+            text[len] = '\n'; /* cJSON_Print leaves room for the NUL only: write len + 1 */
+            rc = ev_fs_write_atomic(outp, text, len + 1, &err);
+            text[len] = '\0';
+        } else {
+            puts(text);
+        }
+    }
+    free(text);
+    free(rep);
+    ev_recset_free(&set);
+    ev_fit_inputs_free(in);
+    return rc ? fail(&err, rc) : 0;
+}
+
 /* edgevirt-model-crossval.c (calibration, issue 7) */
 int cmd_crossval(int argc, char **argv);
 int cmd_rescale(int argc, char **argv);
@@ -644,6 +730,8 @@ int main(int argc, char **argv)
         return finish(cmd_validate(argc, argv));
     if (strcmp(cmd, "crossval") == 0)
         return finish(cmd_crossval(argc, argv));
+    if (strcmp(cmd, "inputs") == 0)
+        return finish(cmd_inputs(argc, argv));
     if (strcmp(cmd, "score") == 0)
         return finish(cmd_score(argc, argv));
     if (strcmp(cmd, "rescale") == 0)

@@ -93,6 +93,28 @@ const char *ev_fit_inputs_id(const ev_fit_inputs *in, size_t i); /* NULL if out 
  * RETURNS EV_OK, EV_EINVAL (resulting guest_pkt_bytes <= tcp_header_bytes + 8), EV_ENOMEM. */
 int ev_fit_inputs_resolve(ev_platform_info **out, size_t *nout, const ev_fit_inputs *in,
                           const ev_record *recs, size_t n, ev_error *err);
+/* Derive the pure-ACK inputs (ack_pkts_per_msg a, ack_pkts_per_seg b; docs/model.md "ACK
+ * packets") of every platform in recs[0..n-1] from the records' instance packet counters
+ * (rx + tx packets / requests, status ok): per record, the packets the model counts without
+ * ACKs are subtracted from the measured ones, and the excess E is fitted, least squares
+ * without intercept, as a * M + b * X (M = messages of more than one segment, X = their
+ * segments beyond the first; both from ev_model_counts with the platform's other inputs from
+ * `in` or the defaults). b < 0 is refitted with b = 0; a in [0, 64], b in [0, 1]. The
+ * results are set in `in`. rep (may be NULL) receives one line per platform:
+ * id, records used, records with M > 0, a, b, rms of E - fitted. A platform without packet
+ * counters or without a multi-segment message is left out (its line says so, used = 0).
+ * RETURNS EV_OK, EV_EINVAL (no record with instance packet counters), EV_ENOMEM. */
+typedef struct ev_fit_ack_report {
+    char id[64];
+    size_t used, multi;
+    double a, b, rms;
+} ev_fit_ack_report;
+int ev_fit_inputs_derive_acks(ev_fit_inputs *in, const ev_record *recs, size_t n,
+                              ev_fit_ack_report **rep, size_t *nrep, ev_error *err);
+/* The inputs as an edgevirt.inputs/1 document (given fields only), with `notes` (NULL-terminated
+ * array, may be NULL). *out malloc'ed. RETURNS EV_OK or EV_ENOMEM. */
+int ev_fit_inputs_to_json(char **out, const ev_fit_inputs *in, const char *const *notes);
+
 /* The default inputs the fit uses for a record's platform (no override): the built-in table
  * for known ids, else from the record's stack and offload (ev_model_platform_defaults). */
 void ev_fit_record_inputs(ev_platform_info *out, const ev_record *r);

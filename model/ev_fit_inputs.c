@@ -2,6 +2,7 @@
  * docs/formats.md "Platform inputs file"): an inputs file and/or single overrides, resolved
  * against the records' defaults into the ev_platform_info array ev_fit_records takes. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,4 +242,176 @@ int ev_fit_inputs_parse_assign(ev_fit_inputs *in, const char *field, const char 
     if (end == eq + 1 || *end)
         return ev_error_set(err, EV_EINVAL, "\"%s\": VALUE must be a number", arg);
     return ev_fit_inputs_set(in, id, field, v, err);
+}
+
+/* ---- pure ACKs from the records' packet counters ---- */
+
+int ev_fit_inputs_derive_acks(ev_fit_inputs *in, const ev_record *recs, size_t n,
+                              ev_fit_ack_report **rep, size_t *nrep, ev_error *err)
+{
+    ev_fit_ack_report *out = NULL;
+    const char **ids = NULL;
+    size_t nid = 0, i, j, p, any = 0;
+    int rc = EV_OK;
+    if (rep)
+        *rep = NULL;
+    if (nrep)
+        *nrep = 0;
+    ids = calloc(n ? n : 1, sizeof *ids);
+    out = calloc(n ? n : 1, sizeof *out);
+    if (!ids || !out) {
+        rc = ev_error_set(err, EV_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < nid && strcmp(ids[j], recs[i].platform) != 0; j++)
+            ;
+        if (j == nid)
+            ids[nid++] = recs[i].platform;
+    }
+    for (p = 0; p < nid; p++) {
+        double smm = 0, smx = 0, sxx = 0, sme = 0, sxe = 0, a = 0, b = 0, ss = 0;
+        size_t used = 0, multi = 0, first = n;
+        ev_platform_info pi;
+        ev_fit_ack_report *R = &out[p];
+        for (i = 0; i < n; i++) {
+            const ev_record *r = &recs[i];
+            const ev_ifcount *ic = &r->ifc[EV_ROLE_INSTANCE];
+            ev_platform_info *rp = NULL;
+            size_t nrp = 0;
+            ev_conditions cond;
+            ev_counts c0, cm, cx;
+            double pm, e, m, x;
+            if (strcmp(r->platform, ids[p]) != 0 || !r->ok || !ic->present || !r->requests)
+                continue;
+            if (first == n) {
+                first = i;
+                /* the platform's inputs: the defaults with what `in` gives */
+                if ((rc = ev_fit_inputs_resolve(&rp, &nrp, in, r, 1, err)) != EV_OK)
+                    goto done;
+                if (nrp)
+                    pi = rp[0];
+                else
+                    ev_fit_record_inputs(&pi, r);
+                free(rp);
+                pi.id = ids[p];
+            }
+            ev_fit_record_conditions(&cond, r);
+            pi.ack_pkts_per_msg = 0, pi.ack_pkts_per_seg = 0;
+            if (ev_model_counts(&c0, &pi, r->op, r->value_size, &cond, NULL) != EV_OK)
+                continue;
+            pi.ack_pkts_per_msg = 1;
+            ev_model_counts(&cm, &pi, r->op, r->value_size, &cond, NULL);
+            pi.ack_pkts_per_msg = 0, pi.ack_pkts_per_seg = 1;
+            ev_model_counts(&cx, &pi, r->op, r->value_size, &cond, NULL);
+            m = cm.packets - c0.packets;
+            x = cx.packets - c0.packets;
+            pm = (ic->packets[EV_DIR_RX] + ic->packets[EV_DIR_TX]) / (double)r->requests;
+            e = pm - c0.packets;
+            smm += m * m, smx += m * x, sxx += x * x, sme += m * e, sxe += x * e;
+            used++;
+            multi += m > 0;
+        }
+        snprintf(R->id, sizeof R->id, "%s", ids[p]);
+        R->used = used;
+        R->multi = multi;
+        if (!used || !multi)
+            continue;
+        any = 1;
+        {
+            double det = smm * sxx - smx * smx;
+            if (det > 1e-9 * smm * sxx && sxx > 0) {
+                a = (sme * sxx - sxe * smx) / det;
+                b = (sxe * smm - sme * smx) / det;
+            }
+            if (!(det > 1e-9 * smm * sxx && sxx > 0) || b < 0) {
+                b = 0;
+                a = sme / smm;
+            }
+            if (a < 0) { /* then only b: ACKs grow with the segments */
+                a = 0;
+                b = sxx > 0 ? sxe / sxx : 0;
+            }
+            a = fmin(fmax(a, 0), 64);
+            b = fmin(fmax(b, 0), 1);
+        }
+        /* residual of the fitted excess over the records used */
+        for (i = 0; i < n; i++) {
+            const ev_record *r = &recs[i];
+            const ev_ifcount *ic = &r->ifc[EV_ROLE_INSTANCE];
+            ev_conditions cond;
+            ev_counts c0, cf;
+            if (strcmp(r->platform, ids[p]) != 0 || !r->ok || !ic->present || !r->requests)
+                continue;
+            ev_fit_record_conditions(&cond, r);
+            pi.ack_pkts_per_msg = 0, pi.ack_pkts_per_seg = 0;
+            if (ev_model_counts(&c0, &pi, r->op, r->value_size, &cond, NULL) != EV_OK)
+                continue;
+            pi.ack_pkts_per_msg = a, pi.ack_pkts_per_seg = b;
+            ev_model_counts(&cf, &pi, r->op, r->value_size, &cond, NULL);
+            {
+                double pm = (ic->packets[EV_DIR_RX] + ic->packets[EV_DIR_TX]) /
+                            (double)r->requests;
+                ss += (pm - cf.packets) * (pm - cf.packets);
+            }
+        }
+        R->a = a;
+        R->b = b;
+        R->rms = sqrt(ss / (double)used);
+        if ((rc = ev_fit_inputs_set(in, ids[p], "ack_pkts_per_msg", a, err)) != EV_OK ||
+            (rc = ev_fit_inputs_set(in, ids[p], "ack_pkts_per_seg", b, err)) != EV_OK)
+            goto done;
+    }
+    if (!any) {
+        rc = ev_error_set(err, EV_EINVAL, "no ok record with instance packet counters and a "
+                          "message of more than one segment among %zu records: nothing to "
+                          "derive the ACK inputs from", n);
+        goto done;
+    }
+    if (rep) {
+        *rep = out;
+        out = NULL;
+    }
+    if (nrep)
+        *nrep = nid;
+done:
+    free(out);
+    free(ids);
+    return rc;
+}
+
+int ev_fit_inputs_to_json(char **out, const ev_fit_inputs *in, const char *const *notes)
+{
+    cJSON *root = cJSON_CreateObject(), *arr = NULL, *plats = NULL;
+    size_t i;
+    int f, rc = EV_OK;
+    *out = NULL;
+    if (!root)
+        return EV_ENOMEM;
+    rc = ev_json_add_str(root, "schema", EV_FIT_INPUTS_SCHEMA);
+    if (!rc && notes && notes[0]) {
+        if (!(arr = cJSON_AddArrayToObject(root, "notes")))
+            rc = EV_ENOMEM;
+        for (i = 0; !rc && notes[i]; i++) {
+            cJSON *s = cJSON_CreateString(notes[i]);
+            if (!s || !cJSON_AddItemToArray(arr, s))
+                rc = EV_ENOMEM;
+        }
+    }
+    if (!rc && !(plats = cJSON_AddObjectToObject(root, "platforms")))
+        rc = EV_ENOMEM;
+    for (i = 0; !rc && in && i < in->n; i++) {
+        cJSON *o = cJSON_AddObjectToObject(plats, in->e[i].id);
+        if (!o) {
+            rc = EV_ENOMEM;
+            break;
+        }
+        for (f = 0; !rc && f < EV_FI_N; f++)
+            if (in->e[i].given[f])
+                rc = ev_json_add_num(o, ev_fi_names[f], in->e[i].v[f]);
+    }
+    if (!rc && !(*out = cJSON_Print(root)))
+        rc = EV_ENOMEM;
+    cJSON_Delete(root);
+    return rc;
 }

@@ -27,3 +27,10 @@ add_test(NAME calib_goal
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/calib_goal.sh $<TARGET_FILE:edgevirt-model-cli>
           ${EV_DATA_DIR}/testbed)
 set_tests_properties(calib_goal PROPERTIES LABELS "unit")
+
+# score_cli: `edgevirt-model score` and `inputs --derive-acks` on data/testbed's real runs
+# (issue 13).
+add_test(NAME score_cli
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/score_cli.sh $<TARGET_FILE:edgevirt-model-cli>
+          ${EV_DATA_DIR} ${CMAKE_CURRENT_BINARY_DIR}/score_cli.tmp)
+set_tests_properties(score_cli PROPERTIES LABELS "unit")
