@@ -23,7 +23,7 @@ static const int ev_fit__drop_order[EV_NPARAM] = {
     EV_PARAM_FIXED_GET
 };
 
-int ev_fit_record_usable(const ev_record *r)
+int ev_fit_record_measured(const ev_record *r)
 {
     int c;
     if (!r->ok || !(r->rps > 0) || !r->platform[0])
@@ -32,6 +32,33 @@ int ev_fit_record_usable(const ev_record *r)
         if (!(r->cpu[c] >= 0))
             return 0;
     return 1;
+}
+
+int ev_fit_predict_record(ev_prediction *pr, const ev_model *m, size_t p, const ev_record *r,
+                          ev_error *err)
+{
+    ev_mix_item it[2 * EV_REC_MAX_MIX];
+    ev_conditions cond;
+    size_t k, n = 0;
+    ev_fit_record_conditions(&cond, r);
+    if (!r->mix.n) {
+        it[0] = (ev_mix_item){ r->op, r->value_size, 1.0 };
+        return ev_model_predict(pr, m, p, it, 1, &cond, err);
+    }
+    for (k = 0; k < r->mix.n && k < EV_REC_MAX_MIX; k++) {
+        if (r->mix.get_ratio > 0)
+            it[n++] = (ev_mix_item){ EV_OP_GET, r->mix.size[k],
+                                     r->mix.weight[k] * r->mix.get_ratio };
+        if (r->mix.get_ratio < 1)
+            it[n++] = (ev_mix_item){ EV_OP_SET, r->mix.size[k],
+                                     r->mix.weight[k] * (1 - r->mix.get_ratio) };
+    }
+    return ev_model_predict(pr, m, p, it, n, &cond, err);
+}
+
+int ev_fit_record_usable(const ev_record *r)
+{
+    return !r->mix.n && ev_fit_record_measured(r);
 }
 
 void ev_fit_record_conditions(ev_conditions *out, const ev_record *r)

@@ -33,6 +33,14 @@ typedef struct ev_fit_options {
 /* 1 if the fit can use record r (status ok, rps > 0, a platform id, the four CPU categories
  * present), else 0. The fit and the cross-validation select records with this one rule. */
 int ev_fit_record_usable(const ev_record *r);
+/* Predict record r with platform index p of model m under the record's own conditions: its op
+ * and value size, or, for a measured mix (r->mix.n > 0), every size class as a GET item
+ * (weight * get_ratio) and a SET item (weight * (1 - get_ratio)). RETURNS as
+ * ev_model_predict. */
+int ev_fit_predict_record(ev_prediction *pr, const ev_model *m, size_t p, const ev_record *r,
+                          ev_error *err);
+/* The same without excluding measured mixes (r->mix.n > 0): what can be scored. */
+int ev_fit_record_measured(const ev_record *r);
 
 /* Fit every platform found in recs[0..n-1] (records with status failed, rps <= 0 or a missing
  * user/system/softirq/guest reading are skipped). Platforms keep the order of first appearance.

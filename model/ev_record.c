@@ -129,7 +129,9 @@ static const char *const k_top[] = { "schema", "source", "time", "status", "erro
 static const char *const k_platform[] = { "id", "driver_path", "stack", "offload", "version",
     NULL };
 static const char *const k_workload[] = { "op", "value_size", "key_size", "clients", "pipeline",
-    "requests", "duration_s", NULL };
+    "requests", "duration_s", "mix", NULL };
+static const char *const k_mix[] = { "name", "get_ratio", "sizes", NULL };
+static const char *const ev_rec__ops_mix[] = { "GET", "SET", "MIX", NULL };
 static const char *const k_network[] = { "mtu", "link_rate_bps", NULL };
 static const char *const k_result[] = { "rps", "latency_ms", NULL };
 static const char *const k_latency[] = { "avg", "p50", "p90", "p99", "p999", "max", NULL };
@@ -221,8 +223,47 @@ static int ev_rec__parse_tree(ev_record *r, const cJSON *root, const ev_json_ctx
 
     /* workload (required) */
     TRY(ev_rec__sub(root, "workload", k_workload, 1, &o, top, &c, b, sizeof b, err));
-    TRY(ev_json_get_enum(o, "op", ev_rec__ops, &e, 1, &c, err));
-    r->op = (ev_op)e;
+    TRY(ev_json_get_enum(o, "op", ev_rec__ops_mix, &e, 1, &c, err));
+    r->op = e == 2 ? EV_OP_GET : (ev_op)e;
+    if (e == 2) {
+        const cJSON *mo = NULL, *sizes = NULL, *it;
+        ev_json_ctx mc;
+        char mb[96];
+        int k = 0;
+        double wsum = 0;
+        TRY(ev_rec__sub(o, "mix", k_mix, 1, &mo, &c, &mc, mb, sizeof mb, err));
+        TRY(ev_json_get_str(mo, "name", r->mix.name, sizeof r->mix.name, 0, &mc, err));
+        TRY(ev_json_get_num(mo, "get_ratio", &r->mix.get_ratio, 0, 1, 1, &mc, err));
+        TRY(ev_json_get_array(mo, "sizes", &sizes, 1, &mc, err));
+        if (cJSON_GetArraySize(sizes) < 1 || cJSON_GetArraySize(sizes) > EV_REC_MAX_MIX)
+            return ev_json_fail(err, EV_ESCHEMA, &mc, "sizes", "must hold 1 to %d [size, "
+                                "weight] pairs, got %d", EV_REC_MAX_MIX,
+                                cJSON_GetArraySize(sizes));
+        cJSON_ArrayForEach(it, sizes) {
+            char nm[24];
+            double pair[2];
+            const cJSON *x0 = cJSON_GetArrayItem(it, 0), *x1 = cJSON_GetArrayItem(it, 1);
+            snprintf(nm, sizeof nm, "sizes[%d]", k);
+            if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 2 || !cJSON_IsNumber(x0) ||
+                !cJSON_IsNumber(x1))
+                return ev_json_fail(err, EV_ESCHEMA, &mc, nm, "must be a [size, weight] pair "
+                                    "of numbers");
+            pair[0] = cJSON_GetNumberValue(x0);
+            pair[1] = cJSON_GetNumberValue(x1);
+            if (!(pair[0] >= 1 && pair[0] <= EV_REC_MAX_VALUE) || !(pair[1] >= 0) ||
+                !isfinite(pair[1]))
+                return ev_json_fail(err, EV_ERANGE, &mc, nm, "must be [size in [1, %.0f], "
+                                    "weight >= 0], got [%g, %g]", (double)EV_REC_MAX_VALUE,
+                                    pair[0], pair[1]);
+            r->mix.size[k] = pair[0];
+            r->mix.weight[k] = pair[1];
+            wsum += pair[1];
+            k++;
+        }
+        if (!(wsum > 0))
+            return ev_json_fail(err, EV_ERANGE, &mc, "sizes", "the weights must not all be 0");
+        r->mix.n = (size_t)k;
+    }
     TRY(ev_rec__u32(o, "value_size", &r->value_size, 1, (int64_t)EV_REC_MAX_VALUE, 1, &c, err));
     TRY(ev_rec__u32(o, "key_size", &r->key_size, 1, 65536, 0, &c, err));
     TRY(ev_rec__u32(o, "clients", &r->clients, 1, EV_REC_MAX_COUNT, 0, &c, err));
@@ -343,8 +384,31 @@ int ev_record_to_json(char **out, const ev_record *r)
     W(ev_json_add_opt_str(o, "version", r->platform_version));
 
     W(ev_json_add_obj(root, "workload", &o));
-    W(ev_json_add_str(o, "op", ev_op_name(r->op) ? ev_op_name(r->op) : "?"));
+    W(ev_json_add_str(o, "op", r->mix.n ? "MIX" : ev_op_name(r->op) ? ev_op_name(r->op) : "?"));
     W(ev_json_add_num(o, "value_size", r->value_size));
+    if (r->mix.n) {
+        cJSON *mo, *arr;
+        size_t k;
+        W(ev_json_add_obj(o, "mix", &mo));
+        W(ev_json_add_opt_str(mo, "name", r->mix.name));
+        W(ev_json_add_num(mo, "get_ratio", r->mix.get_ratio));
+        if (!(arr = cJSON_AddArrayToObject(mo, "sizes")))
+            W(EV_ENOMEM);
+        for (k = 0; k < r->mix.n; k++) {
+            cJSON *pair = cJSON_CreateArray(), *holder = cJSON_CreateObject();
+            if (!pair || !holder || !cJSON_AddItemToArray(arr, pair)) {
+                cJSON_Delete(pair);
+                cJSON_Delete(holder);
+                W(EV_ENOMEM);
+            }
+            /* numbers through ev_json_add_num (exact round trip), then moved into the pair */
+            W(ev_json_add_num(holder, "s", r->mix.size[k]));
+            W(ev_json_add_num(holder, "w", r->mix.weight[k]));
+            cJSON_AddItemToArray(pair, cJSON_DetachItemFromObject(holder, "s"));
+            cJSON_AddItemToArray(pair, cJSON_DetachItemFromObject(holder, "w"));
+            cJSON_Delete(holder);
+        }
+    }
     if (r->key_size)
         W(ev_json_add_num(o, "key_size", r->key_size));
     if (r->clients)
@@ -570,6 +634,15 @@ int ev_record_equal(const ev_record *a, const ev_record *b)
     N(source); S(time); N(ok); S(error); S(point); N(repeat);
     S(platform); N(path); S(stack); N(offload); S(platform_version);
     N(op); N(value_size); N(key_size); N(clients); N(pipeline); N(requests); D(duration_s);
+    N(mix.n); S(mix.name);
+    if (a->mix.n) {
+        size_t k;
+        D(mix.get_ratio);
+        for (k = 0; k < a->mix.n; k++) {
+            D(mix.size[k]);
+            D(mix.weight[k]);
+        }
+    }
     N(mtu); N(link_rate_bps);
     D(rps); D(lat_avg_ms); D(lat_p50_ms); D(lat_p90_ms); D(lat_p99_ms); D(lat_p999_ms);
     D(lat_max_ms);

@@ -12,6 +12,7 @@
 #include "ev_err.h"
 
 #define EV_RECORD_SCHEMA "edgevirt.run/1"
+#define EV_REC_MAX_MIX 64 /* size classes of a measured mix */
 
 typedef enum ev_op { EV_OP_GET = 0, EV_OP_SET = 1 } ev_op;
 typedef enum ev_path { EV_PATH_VHOST = 0, EV_PATH_VIRTIO = 1, EV_PATH_NATIVE = 2 } ev_path;
@@ -91,6 +92,18 @@ typedef struct ev_record {
     /* --- added by formats (after the original fields) --- */
     uint32_t cpu_ncpu;             /* how many CPUs the cpu[] values sum over; 0 = unknown.
                                       Bounds each cpu[] value: 0 .. 100*ncpu */
+
+    /* --- added (issue 13): a measured mix. mix.n > 0: workload.op is "MIX" in the JSON, the
+     * requests were GET with probability mix.get_ratio (else SET) with value sizes drawn from
+     * mix.size[] with weights mix.weight[] (relative); op is EV_OP_GET and value_size the
+     * weighted mean size (rounded), both only for display. Never fitted (ev_fit_record_usable
+     * says 0): mixes validate a model (edgevirt-model score). */
+    struct {
+        size_t n;                  /* size classes; 0 = not a mix */
+        double get_ratio;          /* [0, 1] */
+        char name[48];             /* the profile's name, "" = none */
+        double size[EV_REC_MAX_MIX], weight[EV_REC_MAX_MIX];
+    } mix;
 } ev_record;
 
 /* Fill r with defaults: everything absent (<0 / empty), ok=1, source measured, schema values. */

@@ -206,12 +206,10 @@ int ev_xval_score(ev_xval_point **out, size_t *nout, size_t *nskipped, const ev_
     for (i = 0; i < n; i++) {
         const ev_record *r = &recs[i];
         ev_xval_point *pt;
-        ev_conditions cond;
         ev_prediction pr;
-        ev_mix_item it;
         double busy = 0;
         int c, mp;
-        if (!ev_fit_record_usable(r))
+        if (!ev_fit_record_measured(r)) /* mixes too: scored, never fitted */
             continue;
         if ((mp = ev_model_find(m, r->platform)) < 0) {
             skipped++;
@@ -227,11 +225,8 @@ int ev_xval_score(ev_xval_point **out, size_t *nout, size_t *nskipped, const ev_
             busy += r->cpu[c];
         }
         pt->bound = busy >= min_busy_pct;
-        ev_fit_record_conditions(&cond, r);
-        it.op = r->op;
-        it.value_size = r->value_size;
-        it.weight = 1.0;
-        if ((rc = ev_model_predict(&pr, m, (size_t)mp, &it, 1, &cond, err)) != EV_OK) {
+        rc = ev_fit_predict_record(&pr, m, (size_t)mp, r, err);
+        if (rc != EV_OK) {
             ev_error_prefix(err, "record %zu (%s)", i, r->point[0] ? r->point : r->platform);
             free(pts);
             return rc;

@@ -147,7 +147,8 @@ in_gateway() {
 # the rest), the quota named in every record's platform.version, optional duration, and the
 # testbed prefix substituted for the specs' "ev" (commands and the pid folder).
 round_spec() { # SRC ROUND DST
-    jq --argjson r "$2" --arg q "$quota" --arg d "${duration}" --arg p "$prefix" '
+    jq --argjson r "$2" --arg q "$quota" --arg d "${duration}" --arg p "$prefix" \
+       --arg sdir "$(cd "$(dirname "$1")" && pwd)" '
         def sub_prefix: if type == "array" then
                 . as $v
                 | [range(0; $v | length) as $i
@@ -162,7 +163,9 @@ round_spec() { # SRC ROUND DST
         | .client.prefix |= sub_prefix
         | .platforms |= map(.settings.version = (.settings.version + ", gateway quota "
                                                   + $q + " core"))
-        | if $d != "" then .workload.duration_s = ($d | tonumber) else . end' "$1" > "$3"
+        | if $d != "" then .workload.duration_s = ($d | tonumber) else . end
+        | if .workload.mixes then .workload.mixes |= map(if startswith("/") then .
+              else $sdir + "/" + . end) else . end' "$1" > "$3"
 }
 
 # The host is shared: other tenants' tasks on the gateway CPU would otherwise take CPU from

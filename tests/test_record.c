@@ -151,7 +151,7 @@ static const fault faults[] = {
     { "cpu_negative", EV_ERANGE, "2: cpu.softirq: must be a number in [0, 100], got -1" },
     { "rps_negative", EV_ERANGE, "2: result.rps: must be a number >= 0, got -5" },
     { "mtu_too_small", EV_ERANGE, "2: network.mtu: must be an integer in [68, 65536], got 10" },
-    { "bad_op", EV_ESCHEMA, "2: workload.op: must be one of \"GET\", \"SET\"; got \"PUT\"" },
+    { "bad_op", EV_ESCHEMA, "2: workload.op: must be one of \"GET\", \"SET\", \"MIX\"; got \"PUT\"" },
     { "bad_driver_path", EV_ESCHEMA,
       "2: platform.driver_path: must be one of \"vhost\", \"virtio\", \"native\"; got \"tap\"" },
     { "bad_time", EV_ESCHEMA, "2: time: must be ISO 8601 UTC \"YYYY-MM-DDTHH:MM:SSZ\", got \"yesterday\"" },

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ev_plan.h"
 #include "ev_runner.h"
@@ -212,6 +213,88 @@ static void test_parse_load(void)
     EV_CHECK(ev_runner_parse_load(&r, other, strlen(other), EV_OP_GET, &err) == EV_EPROTO);
 }
 
+/* workload.mixes: advisor profiles measured as edgevirt-load MIX tests (issue 13) */
+static void test_mixes(void)
+{
+    char dir[] = "/tmp/edgevirt-test-mixes-XXXXXX", prof[128], bad[128], text[2048],
+         buf[1024], *json = NULL;
+    ev_spec *s = NULL;
+    ev_plan_point *p = NULL;
+    size_t n = 0;
+    char **argv = NULL;
+    ev_error err = EV_ERROR_INIT;
+    ev_record r, back;
+    FILE *f;
+    const char *load =
+        "{\"schema\":\"edgevirt.load/1\",\"status\":\"ok\",\"tests\":[{\"test\":\"MIX\","
+        "\"op\":\"MIX\",\"status\":\"ok\",\"requests\":900,\"duration_s\":1,\"rps\":900}]}";
+    EV_CHECK(mkdtemp(dir) != NULL);
+    snprintf(prof, sizeof prof, "%s/web.json", dir);
+    f = fopen(prof, "w");
+    EV_CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("{\"schema\": \"edgevirt.profile/1\", \"name\": \"web cache\", \"sizes\": {\"type\": "
+          "\"list\", \"items\": [{\"size\": 64, \"weight\": 3}, {\"size\": 4096, \"weight\": 1}]}, "
+          "\"get_ratio\": 0.75}\n", f);
+    fclose(f);
+    snprintf(text, sizeof text, "{\"schema\": \"edgevirt.spec/1\", \"platforms\": [{\"id\": "
+             "\"native\", \"settings\": {\"driver\": \"native\"}}], \"workload\": {\"mixes\": "
+             "[\"web.json\"], \"clients\": 8, \"requests\": 500}, \"repeats\": 2}");
+    snprintf(bad, sizeof bad, "%s/spec.json", dir); /* relative profile paths: the spec's folder */
+    EV_CHECK_MSG(ev_spec_parse(&s, text, bad, &err) == EV_OK, "%s", err.msg);
+    if (!s)
+        return;
+    EV_CHECK(s->nmixes == 1 && s->nops == 0 && s->nsizes == 0 && ev_spec_npoints(s) == 2);
+    EV_CHECK_STR(s->mixes[0].name, "web_cache");
+    EV_CHECK(s->mixes[0].n == 2 && s->mixes[0].size[1] == 4096);
+    EV_CHECK_NEAR(s->mixes[0].weight[0], 0.75, 1e-12);
+    EV_CHECK_NEAR(s->mixes[0].get_ratio, 0.75, 0);
+    EV_CHECK(ev_plan_build(&p, &n, s, &err) == EV_OK && n == 2);
+    EV_CHECK_STR(p[0].id, "native/MIX-web_cache/c8/P1/r0");
+    EV_CHECK(p[0].mix == 0 && p[0].value_size == 1072); /* 0.75 * 64 + 0.25 * 4096 */
+    EV_CHECK(ev_runner_load_argv(&argv, s, &p[0], NULL, "127.0.0.1", 6379, 0, &err) == EV_OK);
+    ev_runner_quote_argv(buf, sizeof buf, argv);
+    EV_CHECK_STR(buf, "edgevirt-load -h 127.0.0.1 -p 6379 --data-size-list 64:0.75,4096:0.25 "
+                      "--get-ratio 0.75 -c 8 -P 1 -n 500 --time-limit 600 --json");
+    ev_runner_argv_free(argv);
+
+    /* the record of a mix: op MIX, the classes, round trip; the MIX test of the load report */
+    ev_record_init(&r);
+    snprintf(r.platform, sizeof r.platform, "native");
+    r.value_size = p[0].value_size;
+    r.mix.n = 2;
+    r.mix.get_ratio = 0.75;
+    snprintf(r.mix.name, sizeof r.mix.name, "web_cache");
+    r.mix.size[0] = 64, r.mix.weight[0] = 0.75, r.mix.size[1] = 4096, r.mix.weight[1] = 0.25;
+    EV_CHECK_MSG(ev_runner_parse_load(&r, load, strlen(load), EV_OP_GET, &err) == EV_OK, "%s",
+                 err.msg);
+    EV_CHECK(r.rps == 900 && r.requests == 900);
+    EV_CHECK(ev_record_to_json(&json, &r) == EV_OK);
+    EV_CHECK(json && strstr(json, "\"op\":\"MIX\"") && strstr(json, "\"sizes\":[[64,0.75],[4096,0.25]]"));
+    EV_CHECK_MSG(json && ev_record_parse(&back, json, "mix.jsonl", 1, &err) == EV_OK, "%s", err.msg);
+    EV_CHECK(ev_record_equal(&r, &back));
+    free(json);
+    free(p);
+    ev_spec_free(s);
+
+    /* a missing profile, a bad mixes entry */
+    snprintf(text, sizeof text, "{\"schema\": \"edgevirt.spec/1\", \"platforms\": [{\"id\": "
+             "\"native\", \"settings\": {\"driver\": \"native\"}}], \"workload\": {\"mixes\": "
+             "[\"absent.json\"], \"requests\": 5}}");
+    EV_CHECK(ev_spec_parse(&s, text, bad, &err) != EV_OK);
+    EV_CHECK_MSG(strstr(err.msg, "workload.mixes[0]") && strstr(err.msg, "absent.json"), "%s",
+                 err.msg);
+    snprintf(text, sizeof text, "{\"schema\": \"edgevirt.spec/1\", \"platforms\": [{\"id\": "
+             "\"native\", \"settings\": {\"driver\": \"native\"}}], \"workload\": {\"mixes\": "
+             "[3], \"requests\": 5}}");
+    EV_CHECK(ev_spec_parse(&s, text, bad, &err) == EV_ESCHEMA);
+    EV_CHECK_MSG(strstr(err.msg, "workload.mixes[0]: must be the path of a profile"), "%s",
+                 err.msg);
+    unlink(prof);
+    rmdir(dir);
+}
+
 static void test_quote(void)
 {
     char buf[256];
@@ -231,6 +314,7 @@ int main(int argc, char **argv)
     test_plan();
     test_argv();
     test_parse_load();
+    test_mixes();
     test_quote();
     return ev_test_done();
 }

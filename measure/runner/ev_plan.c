@@ -29,6 +29,7 @@ int ev_plan_build(ev_plan_point **out, size_t *n, const ev_spec *s, ev_error *er
                     for (size_t c = 0; c < s->nclients; c++)
                         for (size_t q = 0; q < s->npipelines; q++) {
                             ev_plan_point *pt = &pts[k++];
+                            pt->mix = -1;
                             pt->platform = p;
                             pt->op = s->ops[o];
                             pt->value_size = s->value_sizes[z];
@@ -42,6 +43,31 @@ int ev_plan_build(ev_plan_point **out, size_t *n, const ev_spec *s, ev_error *er
                                              pt->op, pt->value_size, pt->clients, pt->pipeline,
                                              pt->repeat);
                         }
+            for (size_t x = 0; x < s->nmixes; x++)
+                for (size_t c = 0; c < s->nclients; c++)
+                    for (size_t q = 0; q < s->npipelines; q++) {
+                        ev_plan_point *pt = &pts[k++];
+                        const ev_spec_mix *mx = &s->mixes[x];
+                        double mean = 0, ws = 0;
+                        for (size_t j = 0; j < mx->n; j++) {
+                            mean += mx->size[j] * mx->weight[j];
+                            ws += mx->weight[j];
+                        }
+                        pt->mix = (int)x;
+                        pt->platform = p;
+                        pt->op = EV_OP_GET;
+                        pt->value_size = ws > 0 ? (uint32_t)(mean / ws + 0.5) : 1;
+                        pt->clients = s->clients[c];
+                        pt->pipeline = s->pipelines[q];
+                        pt->repeat = (int)r;
+                        pt->block = block;
+                        if (s->restart == EV_SPEC_RESTART_POINT)
+                            block++;
+                        snprintf(pt->id, sizeof pt->id, "%s%s%s/MIX-%s/c%u/P%u/r%d",
+                                 s->tag[0] ? s->tag : "", s->tag[0] ? "/" : "",
+                                 s->platforms[p].id, mx->name, (unsigned)pt->clients,
+                                 (unsigned)pt->pipeline, pt->repeat);
+                    }
             if (s->restart == EV_SPEC_RESTART_BLOCK)
                 block++;
         }

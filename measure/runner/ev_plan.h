@@ -5,7 +5,8 @@
  * the platform order is rotated by r (r = 0: A B C, r = 1: B C A, ...), so that drift over a
  * long sweep (measured: ~25 % over 25 minutes on a shared machine) falls on every platform
  * alike instead of biasing the one measured last. Inside a block the workload grid runs in a
- * fixed order: op, value size, clients, pipeline. With restart "per_block" the platform is
+ * fixed order: op, value size, clients, pipeline, then the mixes (workload.mixes), one point
+ * each per clients and pipeline, id [tag/]platform/MIX-NAME/cC/PP/rR. With restart "per_block" the platform is
  * started once per block; with "per_point" every point is its own block. */
 #ifndef EV_PLAN_H
 #define EV_PLAN_H
@@ -20,6 +21,8 @@ typedef struct ev_plan_point {
     size_t platform;        /* index into spec->platforms */
     ev_op op;
     uint32_t value_size, clients, pipeline;
+    int mix;                /* index into spec->mixes, or -1: op and value_size (a mix point
+                               has op GET and value_size its mean size, for display) */
     int repeat;
     size_t block;           /* points of one block share one start of the platform */
     char id[128];           /* [tag/]platform/OP/size/cC/PP/rR: the resume key */

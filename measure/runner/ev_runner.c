@@ -101,10 +101,23 @@ int ev_runner_load_argv(char ***out, const ev_spec *s, const ev_plan_point *pt,
     av_add(&a, host);
     av_add(&a, "-p");
     av_addf(&a, "%d", port);
-    av_add(&a, "-t");
-    av_add(&a, pt->op == EV_OP_GET ? "get" : "set");
-    av_add(&a, "-d");
-    av_addf(&a, "%u", (unsigned)pt->value_size);
+    if (pt->mix >= 0) { /* a measured mix: edgevirt-load's MIX test */
+        const ev_spec_mix *mx = &s->mixes[pt->mix];
+        char list[EV_REC_MAX_MIX * 40] = "";
+        size_t off = 0;
+        for (size_t j = 0; j < mx->n && off < sizeof list; j++)
+            off += (size_t)snprintf(list + off, sizeof list - off, "%s%.0f:%.10g", j ? "," : "",
+                                    mx->size[j], mx->weight[j]);
+        av_add(&a, "--data-size-list");
+        av_add(&a, list);
+        av_add(&a, "--get-ratio");
+        av_addf(&a, "%.10g", mx->get_ratio);
+    } else {
+        av_add(&a, "-t");
+        av_add(&a, pt->op == EV_OP_GET ? "get" : "set");
+        av_add(&a, "-d");
+        av_addf(&a, "%u", (unsigned)pt->value_size);
+    }
     av_add(&a, "-c");
     av_addf(&a, "%u", (unsigned)pt->clients);
     av_add(&a, "-P");
@@ -206,20 +219,21 @@ int ev_runner_parse_load(ev_record *r, const char *text, size_t len, ev_op op, e
     if (cJSON_IsString(rv) && rv->valuestring[0])
         snprintf(r->redis_version, sizeof r->redis_version, "%s", rv->valuestring);
     tests = cJSON_GetObjectItemCaseSensitive(root, "tests");
+    const char *want = r->mix.n ? "MIX" : ev_op_name(op);
     cJSON_ArrayForEach(t, tests) {
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(t, "op");
-        if (cJSON_IsString(name) && strcmp(name->valuestring, ev_op_name(op)) == 0)
+        if (cJSON_IsString(name) && strcmp(name->valuestring, want) == 0)
             sel = t;
     }
     if (!sel) {
         cJSON_Delete(root);
         return ev_error_set(err, EV_EPROTO, "edgevirt-load output has no %s test",
-                            ev_op_name(op));
+                            want);
     }
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(sel, "status");
     if (!cJSON_IsString(st) || strcmp(st->valuestring, "ok") != 0) {
         const cJSON *e = cJSON_GetObjectItemCaseSensitive(sel, "error");
-        ev_error_set(err, EV_EPROTO, "edgevirt-load %s test failed: %s", ev_op_name(op),
+        ev_error_set(err, EV_EPROTO, "edgevirt-load %s test failed: %s", want,
                      cJSON_IsString(e) ? e->valuestring : "(no reason given)");
         cJSON_Delete(root);
         return err ? err->code : EV_EPROTO;
@@ -228,7 +242,7 @@ int ev_runner_parse_load(ev_record *r, const char *text, size_t len, ev_op op, e
     if (rps < 0) {
         cJSON_Delete(root);
         return ev_error_set(err, EV_EPROTO, "edgevirt-load output: %s test has no rps",
-                            ev_op_name(op));
+                            want);
     }
     r->rps = rps;
     double req = num_or(sel, "requests", 0), dur = num_or(sel, "duration_s", -1),
@@ -510,6 +524,14 @@ static void record_base(ev_record *r, const ev_spec *s, const ev_plan_point *pt,
     }
     r->op = pt->op;
     r->value_size = pt->value_size;
+    if (pt->mix >= 0) {
+        const ev_spec_mix *mx = &s->mixes[pt->mix];
+        r->mix.n = mx->n;
+        r->mix.get_ratio = mx->get_ratio;
+        snprintf(r->mix.name, sizeof r->mix.name, "%s", mx->name);
+        memcpy(r->mix.size, mx->size, mx->n * sizeof mx->size[0]);
+        memcpy(r->mix.weight, mx->weight, mx->n * sizeof mx->weight[0]);
+    }
     r->clients = pt->clients;
     r->pipeline = pt->pipeline;
     r->mtu = s->mtu;
@@ -1005,11 +1027,20 @@ int ev_runner_plan_text(char **out, const ev_spec *s, const ev_runner_options *o
             nskip++;
     tb_printf(&b, "# edgevirt-measure plan of %s%s%s%s\n", s->file, s->name[0] ? " (" : "",
               s->name, s->name[0] ? ")" : "");
-    tb_printf(&b, "# %zu points = %zu platforms x %zu ops x %zu sizes x %zu clients x %zu "
-                  "pipelines x %u repeats; repeats outer, platform order rotated per repeat; "
-                  "restart %s\n",
-              n, s->nplatforms, s->nops, s->nsizes, s->nclients, s->npipelines,
-              (unsigned)s->repeats, s->restart == EV_SPEC_RESTART_POINT ? "per_point" : "per_block");
+    if (s->nmixes)
+        tb_printf(&b, "# %zu points = %zu platforms x (%zu ops x %zu sizes + %zu mixes) x %zu "
+                      "clients x %zu pipelines x %u repeats; repeats outer, platform order "
+                      "rotated per repeat; restart %s\n",
+                  n, s->nplatforms, s->nops, s->nsizes, s->nmixes, s->nclients, s->npipelines,
+                  (unsigned)s->repeats,
+                  s->restart == EV_SPEC_RESTART_POINT ? "per_point" : "per_block");
+    else
+        tb_printf(&b, "# %zu points = %zu platforms x %zu ops x %zu sizes x %zu clients x %zu "
+                      "pipelines x %u repeats; repeats outer, platform order rotated per "
+                      "repeat; restart %s\n",
+                  n, s->nplatforms, s->nops, s->nsizes, s->nclients, s->npipelines,
+                  (unsigned)s->repeats,
+                  s->restart == EV_SPEC_RESTART_POINT ? "per_point" : "per_block");
     if (o && o->results)
         tb_printf(&b, "# results %s: %zu points already recorded (skipped), %zu to run\n",
                   o->results, nskip, n - nskip);

@@ -93,7 +93,8 @@ int ev_runner_load_argv(char ***out, const ev_spec *spec, const ev_plan_point *p
 void ev_runner_argv_free(char **argv);
 
 /* Parse edgevirt-load's --json output (schema "edgevirt.load/1") and copy the test for `op`
- * into r: rps, latency, requests, duration_s, key_size, and redis_version. Pure.
+ * into r: rps, latency, requests, duration_s, key_size, and redis_version. For a mix record
+ * (r->mix.n > 0 on entry) the MIX test is taken instead of op's. Pure.
  * RETURNS EV_OK, EV_EPARSE (not JSON), EV_EPROTO (no such test, or it failed: err has its
  * error text). */
 int ev_runner_parse_load(ev_record *r, const char *text, size_t len, ev_op op, ev_error *err);

@@ -1,6 +1,8 @@
 /* ev_spec.c - load and validate an experiment spec (see ev_spec.h, docs/formats.md). */
 #include "ev_spec.h"
+#include "ev_profile.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +32,8 @@ void ev_spec_free(ev_spec *s)
 
 size_t ev_spec_npoints(const ev_spec *s)
 {
-    return s->nplatforms * s->nops * s->nsizes * s->nclients * s->npipelines * s->repeats;
+    return s->nplatforms * (s->nops * s->nsizes + s->nmixes) * s->nclients * s->npipelines *
+           s->repeats;
 }
 
 /* An integer or a non-empty array of integers in [min, max] into out[0..*n). */
@@ -188,10 +191,74 @@ static int load_platforms(ev_spec *s, const cJSON *root, const ev_json_ctx *ctx,
     return EV_OK;
 }
 
+/* workload.mixes: profile files (edgevirt.profile/1), relative to the spec's folder */
+static int load_mixes(ev_spec *s, const cJSON *w, const ev_json_ctx *sub, ev_error *err)
+{
+    const cJSON *a = NULL, *e;
+    int rc = ev_json_get_array(w, "mixes", &a, 0, sub, err), i = 0;
+    char dir[256], *slash;
+    if (rc != EV_OK || !a)
+        return rc;
+    if (cJSON_GetArraySize(a) < 1 || cJSON_GetArraySize(a) > EV_SPEC_MAX_MIXES)
+        return ev_json_fail(err, EV_ERANGE, sub, "mixes", "must hold 1 to %d profile files",
+                            EV_SPEC_MAX_MIXES);
+    snprintf(dir, sizeof dir, "%s", s->file);
+    slash = strrchr(dir, '/');
+    if (slash)
+        slash[1] = '\0';
+    else
+        dir[0] = '\0';
+    cJSON_ArrayForEach(e, a) {
+        ev_spec_mix *m = &s->mixes[i];
+        ev_profile prof;
+        ev_error perr = EV_ERROR_INIT;
+        char name[24];
+        size_t k;
+        snprintf(name, sizeof name, "mixes[%d]", i);
+        if (!cJSON_IsString(e) || !e->valuestring[0])
+            return ev_json_fail(err, EV_ESCHEMA, sub, name, "must be the path of a profile "
+                                "file (edgevirt.profile/1)");
+        if (e->valuestring[0] == '/' || !dir[0])
+            snprintf(m->file, sizeof m->file, "%s", e->valuestring);
+        else if (snprintf(m->file, sizeof m->file, "%s%s", dir, e->valuestring) >=
+                 (int)sizeof m->file)
+            return ev_json_fail(err, EV_ERANGE, sub, name, "path too long");
+        if ((rc = ev_profile_load(&prof, m->file, &perr)) != EV_OK)
+            return ev_json_fail(err, rc, sub, name, "%s", perr.msg);
+        if (prof.nsizes > EV_REC_MAX_MIX)
+            return ev_json_fail(err, EV_ERANGE, sub, name, "%s: %zu size classes, at most %d "
+                                "can be measured", m->file, prof.nsizes, EV_REC_MAX_MIX);
+        if (prof.name[0])
+            snprintf(m->name, sizeof m->name, "%.47s", prof.name);
+        else {
+            const char *b = strrchr(m->file, '/');
+            snprintf(m->name, sizeof m->name, "%s", b ? b + 1 : m->file);
+        }
+        for (char *c = m->name; *c; c++) /* the name goes into the point id */
+            if (*c == '/' || *c == ' ')
+                *c = '_';
+        for (k = 0; k < prof.nsizes; k++) {
+            /* edgevirt-load takes integer sizes: the classes as they are run */
+            m->size[k] = fmax(1, floor(prof.size[k] + 0.5));
+            m->weight[k] = prof.weight[k];
+        }
+        m->n = prof.nsizes;
+        m->get_ratio = prof.get_ratio;
+        for (int j = 0; j < i; j++)
+            if (strcmp(s->mixes[j].name, m->name) == 0)
+                return ev_json_fail(err, EV_ESCHEMA, sub, name, "profile name \"%s\" used "
+                                    "twice (point ids must differ)", m->name);
+        i++;
+    }
+    s->nmixes = (size_t)i;
+    return EV_OK;
+}
+
 static int load_workload(ev_spec *s, const cJSON *root, const ev_json_ctx *ctx, ev_error *err)
 {
     static const char *const keys[] = {"ops", "value_sizes", "clients", "pipeline", "requests",
-                                       "duration_s", "warmup_s", "keyspace", "load_args", NULL};
+                                       "duration_s", "warmup_s", "keyspace", "load_args",
+                                       "mixes", NULL};
     static const char *const opnames[] = {"GET", "SET", NULL};
     const cJSON *w = NULL, *ops = NULL;
     ev_json_ctx sub;
@@ -201,7 +268,15 @@ static int load_workload(ev_spec *s, const cJSON *root, const ev_json_ctx *ctx, 
         return rc;
     ev_json_ctx_sub(&sub, ctx, "workload", buf, sizeof buf);
     if ((rc = ev_json_check_keys(w, keys, &sub, err)) != EV_OK ||
-        (rc = ev_json_get_array(w, "ops", &ops, 1, &sub, err)) != EV_OK)
+        (rc = load_mixes(s, w, &sub, err)) != EV_OK)
+        return rc;
+    /* a spec of mixes only needs neither ops nor value sizes */
+    if (s->nmixes && !ev_json_has(w, "ops") && !ev_json_has(w, "value_sizes")) {
+        s->nops = 0;
+        s->nsizes = 0;
+        goto lists;
+    }
+    if ((rc = ev_json_get_array(w, "ops", &ops, 1, &sub, err)) != EV_OK)
         return rc;
     int len = cJSON_GetArraySize(ops);
     if (len < 1 || len > 2)
@@ -222,8 +297,10 @@ static int load_workload(ev_spec *s, const cJSON *root, const ev_json_ctx *ctx, 
     }
     s->nops = (size_t)len;
     if ((rc = get_u32_list(w, "value_sizes", s->value_sizes, &s->nsizes, 0, 1, 536870912, &sub,
-                           err)) != EV_OK ||
-        (rc = get_u32_list(w, "clients", s->clients, &s->nclients, 50, 1, 100000, &sub, err)) !=
+                           err)) != EV_OK)
+        return rc;
+lists:
+    if ((rc = get_u32_list(w, "clients", s->clients, &s->nclients, 50, 1, 100000, &sub, err)) !=
             EV_OK ||
         (rc = get_u32_list(w, "pipeline", s->pipelines, &s->npipelines, 1, 1, 100000, &sub,
                            err)) != EV_OK)

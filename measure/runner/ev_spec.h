@@ -23,6 +23,17 @@
 #define EV_SPEC_MAX_IFACES 8
 #define EV_SPEC_MAX_CPUS 64
 #define EV_SPEC_MAX_ARGS 32
+#define EV_SPEC_MAX_MIXES 16     /* workload.mixes entries */
+
+/* A measured mix (issue 13): the sizes and GET ratio of an advisor profile
+ * (edgevirt.profile/1), run by edgevirt-load --data-size-list/--get-ratio. */
+typedef struct ev_spec_mix {
+    char name[48];          /* the profile's name (else its file name), for the point id */
+    char file[256];         /* the profile file as resolved */
+    double get_ratio;
+    size_t n;               /* size classes (<= EV_REC_MAX_MIX), integer sizes in bytes */
+    double size[EV_REC_MAX_MIX], weight[EV_REC_MAX_MIX];
+} ev_spec_mix;
 
 typedef enum ev_spec_restart {
     EV_SPEC_RESTART_BLOCK = 0, /* "per_block": one start per platform and repeat (default) */
@@ -51,6 +62,7 @@ typedef struct ev_spec {
     /* workload grid */
     ev_op ops[2]; size_t nops;
     uint32_t value_sizes[EV_SPEC_MAX_LIST]; size_t nsizes;
+    ev_spec_mix mixes[EV_SPEC_MAX_MIXES]; size_t nmixes; /* workload.mixes (may be 0) */
     uint32_t clients[EV_SPEC_MAX_LIST]; size_t nclients;
     uint32_t pipelines[EV_SPEC_MAX_LIST]; size_t npipelines;
     uint64_t requests;      /* -n per point (0 = duration mode) */

@@ -11,6 +11,7 @@ struct ev_report_set {
     ev_report_rec *recs;
     size_t n, cap;
     size_t nfailed;
+    size_t nmix;                /* ok records of measured mixes: not on the curves */
     char **files;
     size_t nfiles;
     ev_report_point *pts;
@@ -182,6 +183,9 @@ int ev_report_set_group(ev_report_set *s, ev_error *err)
 {
     ev_report__ungroup(s);
     size_t nok = s->n - s->nfailed;
+    s->nmix = 0;
+    for (size_t i = 0; i < s->n; i++)
+        s->nmix += s->recs[i].r.ok && s->recs[i].r.mix.n > 0;
     if (nok == 0)
         return ev_error_set(err, EV_EINVAL, "no successful run record to report on (%zu failed)",
                             s->nfailed);
@@ -193,7 +197,7 @@ int ev_report_set_group(ev_report_set *s, ev_error *err)
     }
     size_t m = 0;
     for (size_t i = 0; i < s->n; i++)
-        if (s->recs[i].r.ok)
+        if (s->recs[i].r.ok && !s->recs[i].r.mix.n) /* mixes: a table of their own */
             s->ptrs[m++] = &s->recs[i];
     qsort(s->ptrs, m, sizeof *s->ptrs, ev_report__rec_cmp);
     for (size_t i = 0; i < m;) {
@@ -232,6 +236,7 @@ const ev_report_rec *ev_report_set_record(const ev_report_set *s, size_t i)
     return i < s->n ? &s->recs[i] : NULL;
 }
 size_t ev_report_set_nfailed(const ev_report_set *s) { return s->nfailed; }
+size_t ev_report_set_nmix(const ev_report_set *s) { return s->nmix; }
 size_t ev_report_set_npoints(const ev_report_set *s) { return s->npts; }
 const ev_report_point *ev_report_set_point(const ev_report_set *s, size_t i)
 {

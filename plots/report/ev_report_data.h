@@ -57,6 +57,9 @@ int ev_report_set_group(ev_report_set *s, ev_error *err);
 size_t ev_report_set_nrecords(const ev_report_set *s);           /* all, failed included */
 const ev_report_rec *ev_report_set_record(const ev_report_set *s, size_t i);
 size_t ev_report_set_nfailed(const ev_report_set *s);
+/* ok records of measured mixes (workload.op "MIX"): grouped apart (ev_report_mixes), never
+ * on the GET/SET curves */
+size_t ev_report_set_nmix(const ev_report_set *s);
 size_t ev_report_set_npoints(const ev_report_set *s);            /* after _group */
 const ev_report_point *ev_report_set_point(const ev_report_set *s, size_t i);
 /* The point with this key, or NULL. */

@@ -331,6 +331,62 @@ int ev_report_write_html(ev_report_plot_ctx *c, ev_error *err)
         fputs("</tbody></table>\n", f);
     }
 
+    if (c->nxrows) {
+        fputs("<h2 id=\"mixes\">Measured mixes: measured beside predicted</h2>\n<p>Runs of "
+              "an advisor profile's size mix and GET ratio (<code>workload.mixes</code> of the "
+              "spec, edgevirt-load's MIX test). Measured: mean RPS over the repeats with its "
+              "95 % t-interval. ", f);
+        if (c->model_name[0]) {
+            fputs("Predicted: model <code>", f);
+            esc(f, c->model_name);
+            fputs("</code> for the same mix and conditions, with its 95 % interval; error = "
+                  "predicted / measured - 1.</p>\n", f);
+        } else {
+            fputs("Run with <code>--model FILE</code> to put the model's prediction beside "
+                  "them.</p>\n", f);
+        }
+        fputs("<table><thead><tr><th>platform</th><th>mix</th><th>GET ratio</th><th>mean size "
+              "(B)</th><th>clients</th><th>pipeline</th><th>MTU</th><th>repeats</th>"
+              "<th>measured RPS</th><th>95 % lo</th><th>95 % hi</th><th>predicted RPS</th>"
+              "<th>95 % lo</th><th>95 % hi</th><th>error (%)</th></tr></thead><tbody>\n", f);
+        for (size_t i = 0; i < c->nxrows; i++) {
+            const ev_report_mix_row *w = &c->xrows[i];
+            fputs("<tr><td>", f);
+            esc(f, w->platform);
+            fputs("</td><td>", f);
+            esc(f, w->name);
+            fputs("</td><td class=\"n\">", f);
+            num(f, w->get_ratio, "%.2f");
+            fputs("</td><td class=\"n\">", f);
+            num(f, w->mean_size, "%.0f");
+            fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">",
+                    (unsigned)w->clients, (unsigned)w->pipeline);
+            if (w->mtu)
+                fprintf(f, "%u", (unsigned)w->mtu);
+            else
+                fputs("-", f);
+            fprintf(f, "</td><td class=\"n\">%zu</td><td class=\"n\">", w->n);
+            num(f, w->measured, "%.1f");
+            fputs("</td><td class=\"n\">", f);
+            num(f, w->lo, "%.1f");
+            fputs("</td><td class=\"n\">", f);
+            num(f, w->hi, "%.1f");
+            fputs("</td><td class=\"n\">", f);
+            if (c->model_name[0] && !isfinite(w->pred))
+                fputs("not in the model", f);
+            else
+                num(f, w->pred, "%.1f");
+            fputs("</td><td class=\"n\">", f);
+            num(f, w->pred_lo, "%.1f");
+            fputs("</td><td class=\"n\">", f);
+            num(f, w->pred_hi, "%.1f");
+            fputs("</td><td class=\"n\">", f);
+            num(f, w->err_pct, "%+.1f");
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</tbody></table>\n", f);
+    }
+
     if (c->paper) {
         fputs("<h2 id=\"paper\">The paper's calibration (RECONSTRUCTED, not measured)</h2>\n"
               "<p class=\"recon-banner\">These records are <strong>reconstructed</strong> from "

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #ifdef EV_REPORT_HAVE_MODEL
+#include "ev_fit.h"
 #include "ev_model.h"
 
 #define EV_REPORT_GRID 48
@@ -206,6 +207,22 @@ int ev_report_draw_model(ev_report_plot_ctx *c, const char *model_path, ev_error
     for (int which = 0; which < 2 && !rc; which++)
         for (int op = 0; op < 2 && !rc; op++)
             rc = draw_op(c, m, (ev_op)op, which, err);
+    /* measured mixes: the model's prediction of the same mix under the same conditions */
+    for (size_t i = 0; i < c->nxrows && !rc; i++) {
+        ev_report_mix_row *w = &c->xrows[i];
+        ev_prediction pr;
+        int mp = ev_model_find(m, w->platform);
+        if (mp < 0)
+            continue; /* the table says "not in the model" */
+        if ((rc = ev_fit_predict_record(&pr, m, (size_t)mp, w->first, err)) != EV_OK) {
+            ev_error_prefix(err, "--model: mix %s of %s", w->name, w->platform);
+            break;
+        }
+        w->pred = pr.rps;
+        w->pred_lo = pr.rps_lo;
+        w->pred_hi = pr.rps_hi;
+        w->err_pct = 100.0 * (pr.rps - w->measured) / w->measured;
+    }
     ev_model_free(m);
     return rc;
 }

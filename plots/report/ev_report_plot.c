@@ -575,6 +575,62 @@ static int ev_report__note_lonely(ev_report_plot_summary *s, const ev_report_agg
     return EV_OK;
 }
 
+/* The measured mixes: one row per platform, mix and conditions, the repeats averaged. */
+static int ev_report__mix_rows(ev_report_plot_ctx *c)
+{
+    const ev_report_set *s = c->set;
+    size_t nr = ev_report_set_nrecords(s), i, j;
+    double *x;
+    if (!ev_report_set_nmix(s))
+        return EV_OK;
+    c->xrows = calloc(ev_report_set_nmix(s), sizeof *c->xrows);
+    x = malloc(nr * sizeof *x);
+    if (!c->xrows || !x) {
+        free(x);
+        return EV_ENOMEM;
+    }
+    for (i = 0; i < nr; i++) {
+        const ev_record *r = &ev_report_set_record(s, i)->r;
+        ev_report_mix_row *w;
+        if (!r->ok || !r->mix.n)
+            continue;
+        for (j = 0; j < c->nxrows; j++) {
+            const ev_record *f = c->xrows[j].first;
+            if (!strcmp(f->platform, r->platform) && !strcmp(f->mix.name, r->mix.name) &&
+                f->clients == r->clients && f->pipeline == r->pipeline && f->mtu == r->mtu &&
+                f->link_rate_bps == r->link_rate_bps)
+                break;
+        }
+        if (j < c->nxrows)
+            continue;
+        w = &c->xrows[c->nxrows++];
+        w->first = r;
+        snprintf(w->platform, sizeof w->platform, "%s", r->platform);
+        snprintf(w->name, sizeof w->name, "%s", r->mix.name[0] ? r->mix.name : "(unnamed)");
+        w->get_ratio = r->mix.get_ratio;
+        w->mean_size = r->value_size;
+        w->clients = r->clients;
+        w->pipeline = r->pipeline;
+        w->mtu = r->mtu;
+        w->pred = w->pred_lo = w->pred_hi = w->err_pct = NAN;
+        for (size_t k = i; k < nr; k++) {
+            const ev_record *q = &ev_report_set_record(s, k)->r;
+            if (q->ok && q->mix.n && !strcmp(q->platform, r->platform) &&
+                !strcmp(q->mix.name, r->mix.name) && q->clients == r->clients &&
+                q->pipeline == r->pipeline && q->mtu == r->mtu &&
+                q->link_rate_bps == r->link_rate_bps)
+                x[w->n++] = q->rps;
+        }
+        ev_report_mean_ci(&w->measured, &w->lo, &w->hi, x, w->n);
+    }
+    free(x);
+    ev_report__note(c->sum, "%zu measured mix record%s (workload.op \"MIX\") in %zu row%s: "
+                            "the table \"Measured mixes\" of index.html%s",
+                    ev_report_set_nmix(s), ev_report_set_nmix(s) == 1 ? "" : "s", c->nxrows,
+                    c->nxrows == 1 ? "" : "s", "");
+    return EV_OK;
+}
+
 int ev_report_plot(ev_report_plot_summary *out, const char *const *files, size_t nfiles,
                    const ev_report_plot_options *opt, ev_error *err)
 {
@@ -641,6 +697,10 @@ int ev_report_plot(ev_report_plot_summary *out, const char *const *files, size_t
         rc = ev_error_set(err, rc, "out of memory");
         goto out;
     }
+    if ((rc = ev_report__mix_rows(c))) {
+        rc = ev_error_set(err, rc, "out of memory");
+        goto out;
+    }
     for (size_t i = 0; i < c->nagg; i++)
         ev_report__add_platform(c, c->agg[i].key.platform);
     for (size_t i = 0; i < c->npagg; i++)
@@ -667,6 +727,7 @@ out:
         ev_report_agg_free(c->agg, c->nagg);
         ev_report_agg_free(c->pagg, c->npagg);
         ev_report_model_rows_free(c);
+        free(c->xrows);
         free(c);
     }
     ev_report_set_free(set);

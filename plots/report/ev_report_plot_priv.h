@@ -34,6 +34,18 @@ typedef struct ev_report_model_row {
     char bound[32];
 } ev_report_model_row;
 
+/* A measured mix (workload.op "MIX") of one platform and conditions, over its repeats; with
+ * --model the prediction beside it (NAN without). */
+typedef struct ev_report_mix_row {
+    const ev_record *first;          /* the first repeat: what is predicted */
+    char platform[48], name[48];
+    double get_ratio, mean_size;
+    uint32_t clients, pipeline, mtu;
+    size_t n;
+    double measured, lo, hi;         /* mean RPS, 95 % t-interval */
+    double pred, pred_lo, pred_hi, err_pct;
+} ev_report_mix_row;
+
 typedef struct ev_report_plot_ctx {
     const char *dir;
     int render;
@@ -51,6 +63,8 @@ typedef struct ev_report_plot_ctx {
     char model_path[512];
     ev_report_model_row *mrows;
     size_t nmrows;
+    ev_report_mix_row *xrows;        /* measured mixes, in record order of first appearance */
+    size_t nxrows;
 } ev_report_plot_ctx;
 
 int ev_report__note(ev_report_plot_summary *s, const char *fmt, ...)

@@ -1,0 +1,72 @@
+#!/bin/sh
+# rescale_cli: `edgevirt-model rescale` (re-anchoring, issue 13) on real measured runs of the
+# one-host testbed: the calibration of 2026-11-25 (data/testbed/2026-11-25/) re-anchored with
+# two sizes per platform measured on 2026-12-06 (data/testbed/), then checked on every other
+# record of 2026-12-06 it never saw; bad anchors exit 2 naming the file, line and field.
+# usage: rescale_cli.sh EDGEVIRT_MODEL DATA_DIR TMPDIR
+set -u
+M=$1 D=$2 T=$3
+rm -rf "$T"; mkdir -p "$T"
+fail=0
+expect() { # STATUS PATTERN CMD... : exit status and a pattern in stdout+stderr
+    st=$1 pat=$2; shift 2
+    "$@" >"$T/out" 2>&1; rc=$?
+    if [ $rc != "$st" ]; then echo "FAILED: $* exited $rc, expected $st" >&2; cat "$T/out" >&2; fail=1; return; fi
+    grep -q -- "$pat" "$T/out" || { echo "FAILED: $*: no \"$pat\" in:" >&2; cat "$T/out" >&2; fail=1; return; }
+    echo "ok: $*"
+}
+OLD="$D/testbed/2026-11-25/model.json"
+NEW="$D/testbed/model-input.jsonl"
+[ -r "$OLD" ] && [ -r "$NEW" ] || { echo "FAILED: $OLD or $NEW missing" >&2; exit 1; }
+
+expect 0 "Re-anchors a calibration" "$M" rescale --help
+expect 0 "rescale MODEL" "$M" --help
+expect 2 "MODEL.json is required" "$M" rescale --anchors "$NEW" -o "$T/x.json"
+expect 2 "anchors RUNS.jsonl is required" "$M" rescale "$OLD" -o "$T/x.json"
+expect 2 "-o NEW.json is required" "$M" rescale "$OLD" --anchors "$NEW"
+expect 2 "anchor-sd: must be a fraction" "$M" rescale "$OLD" --anchors "$NEW" -o "$T/x.json" --anchor-sd 2
+
+# bad anchors: another platform id (file, line, field), no usable record, malformed line
+jq -c 'select(.status == "ok")' "$NEW" | head -3 > "$T/other.jsonl"
+jq -c 'select(.status == "ok") | .platform.id = "kata"' "$NEW" | head -1 >> "$T/other.jsonl"
+expect 2 "other.jsonl:4: platform.id: \"kata\" is not a platform of model" \
+    "$M" rescale "$OLD" --anchors "$T/other.jsonl" -o "$T/x.json"
+[ ! -e "$T/x.json" ] && echo "ok: nothing written on a bad anchor" || { echo "FAILED: wrote $T/x.json" >&2; fail=1; }
+jq -c 'select(.status == "ok") | .status = "failed" | .error = "injected" | del(.result)' "$NEW" | head -2 > "$T/failed.jsonl"
+expect 2 "failed.jsonl: no usable anchor record" "$M" rescale "$OLD" --anchors "$T/failed.jsonl" -o "$T/x.json"
+: > "$T/empty.jsonl"
+expect 2 "empty.jsonl:1: no usable anchor record" "$M" rescale "$OLD" --anchors "$T/empty.jsonl" -o "$T/x.json"
+head -1 "$NEW" > "$T/cut.jsonl"; printf '{"schema":"edgevirt.run/1",\n' >> "$T/cut.jsonl"
+expect 2 "cut.jsonl: line 2" "$M" rescale "$OLD" --anchors "$T/cut.jsonl" -o "$T/x.json"
+expect 2 "absent.jsonl" "$M" rescale "$OLD" --anchors "$T/absent.jsonl" -o "$T/x.json"
+
+# anchors: two sizes per platform (256 B and 16384 B GET at the larger MTU), two repeats each
+jq -c 'select(.status == "ok" and .workload.op == "GET" and (.workload.value_size == 256 or
+        .workload.value_size == 16384) and .network.mtu >= 1276 and .repeat <= 1)' "$NEW" > "$T/anchors.jsonl"
+n=$(wc -l < "$T/anchors.jsonl")
+[ "$n" -ge 8 ] && echo "ok: $n anchor records" || { echo "FAILED: only $n anchor records" >&2; fail=1; }
+expect 0 "tb-relay-swseg" "$M" rescale "$OLD" --anchors "$T/anchors.jsonl" -o "$T/rescaled.json" --name rescaled-test
+"$M" validate "$T/rescaled.json" >/dev/null 2>&1 && echo "ok: rescaled model validates" || { echo "FAILED: rescaled model does not validate" >&2; fail=1; }
+"$M" rescale "$OLD" --anchors "$T/anchors.jsonl" -o "$T/rescaled2.json" --json > "$T/rep.json" 2>/dev/null || fail=1
+v=$(jq '(.platforms | length) == 4 and all(.platforms[]; .anchors >= 2 and .fixed_factor > 0 and .variable_factor > 0
+        and .factor_sd > 0 and .anchor_rps_mape_after <= .anchor_rps_mape_before)' "$T/rep.json")
+[ "$v" = true ] && echo "ok: --json report: 4 platforms, anchors' error not worse" || { echo "FAILED: --json report" >&2; cat "$T/rep.json" >&2; fail=1; }
+
+# the point: on every record of the new day that is not an anchor, the re-anchored model is
+# closer than the old calibration (mean |error| of RPS over the gateway-bound runs)
+jq -c 'select(.status == "ok" and ((.workload.value_size == 256 or .workload.value_size == 16384)
+        and .workload.op == "GET" and .network.mtu >= 1276 and .repeat <= 1 | not))' "$NEW" > "$T/unseen.jsonl"
+mape() { # MODEL: RPS MAPE against the means of repeats, gateway-bound runs
+    "$M" score "$1" "$T/unseen.jsonl" --min-busy 90 --json 2>/dev/null |
+        jq '[.summary[] | select(.platform == null)][0].vs_mean_of_repeats.rps_mape_pct'
+}
+before=$(mape "$OLD") after=$(mape "$T/rescaled.json")
+echo "unseen records of 2026-12-06: RPS MAPE old calibration $before %, re-anchored $after %"
+awk -v b="$before" -v a="$after" 'BEGIN { exit !(a + 0 > 0 && a + 0 < b + 0) }' &&
+    echo "ok: re-anchoring lowers the error on unseen records" || { echo "FAILED: re-anchoring did not help ($before -> $after)" >&2; fail=1; }
+# covariance widened: the rescaled model's 95 % interval is not narrower relative to its value
+w() { "$M" predict --model "$1" --op GET --size 4096 --json 2>/dev/null |
+        jq '[.predictions[] | select(.platform == "tb-direct") | (.rps_hi - .rps_lo) / .rps][0]'; }
+awk -v o="$(w "$OLD")" -v n="$(w "$T/rescaled.json")" 'BEGIN { exit !(n + 0 >= o + 0 && n + 0 > 0) }' &&
+    echo "ok: relative interval widened" || { echo "FAILED: interval not widened" >&2; fail=1; }
+exit $fail
