@@ -129,7 +129,7 @@ static const char *const k_top[] = { "schema", "source", "time", "status", "erro
 static const char *const k_platform[] = { "id", "driver_path", "stack", "offload", "version",
     NULL };
 static const char *const k_workload[] = { "op", "value_size", "key_size", "clients", "pipeline",
-    "requests", "duration_s", "mix", NULL };
+    "requests", "duration_s", "mix", "anchor", NULL };
 static const char *const k_mix[] = { "name", "get_ratio", "sizes", NULL };
 static const char *const ev_rec__ops_mix[] = { "GET", "SET", "MIX", NULL };
 static const char *const k_network[] = { "mtu", "link_rate_bps", NULL };
@@ -273,6 +273,7 @@ static int ev_rec__parse_tree(ev_record *r, const cJSON *root, const ev_json_ctx
         r->requests = (uint64_t)v;
     }
     TRY(ev_json_get_num(o, "duration_s", &r->duration_s, 0, INFINITY, 0, &c, err));
+    TRY(ev_json_get_bool(o, "anchor", &r->anchor, 0, &c, err));
 
     /* network (optional) */
     TRY(ev_rec__sub(root, "network", k_network, 0, &o, top, &c, b, sizeof b, err));
@@ -418,6 +419,8 @@ int ev_record_to_json(char **out, const ev_record *r)
     if (r->requests)
         W(ev_json_add_num(o, "requests", (double)r->requests));
     W(ev_json_add_opt_num(o, "duration_s", r->duration_s));
+    if (r->anchor)
+        W(ev_json_add_bool(o, "anchor", 1));
 
     if (r->mtu || r->link_rate_bps > 0) {
         W(ev_json_add_obj(root, "network", &o));
@@ -634,7 +637,7 @@ int ev_record_equal(const ev_record *a, const ev_record *b)
     N(source); S(time); N(ok); S(error); S(point); N(repeat);
     S(platform); N(path); S(stack); N(offload); S(platform_version);
     N(op); N(value_size); N(key_size); N(clients); N(pipeline); N(requests); D(duration_s);
-    N(mix.n); S(mix.name);
+    N(mix.n); S(mix.name); N(anchor);
     if (a->mix.n) {
         size_t k;
         D(mix.get_ratio);

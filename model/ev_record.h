@@ -104,6 +104,8 @@ typedef struct ev_record {
         char name[48];             /* the profile's name, "" = none */
         double size[EV_REC_MAX_MIX], weight[EV_REC_MAX_MIX];
     } mix;
+    int anchor;                    /* 1: workload.anchor true, a drift anchor of the runner
+                                      (the same configuration measured in every block) */
 } ev_record;
 
 /* Fill r with defaults: everything absent (<0 / empty), ok=1, source measured, schema values. */

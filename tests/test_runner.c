@@ -295,6 +295,49 @@ static void test_mixes(void)
     rmdir(dir);
 }
 
+/* workload.anchor: the same configuration at the start of every block and after every N points */
+static void test_anchor(void)
+{
+    const char *text =
+        "{\"schema\": \"edgevirt.spec/1\", \"platforms\": [{\"id\": \"a\", \"settings\": "
+        "{\"driver\": \"native\"}}, {\"id\": \"b\", \"settings\": {\"driver\": \"native\"}}], "
+        "\"workload\": {\"ops\": [\"GET\", \"SET\"], \"value_sizes\": [64, 1024], \"clients\": "
+        "[20, 40], \"requests\": 100, \"anchor\": {\"op\": \"GET\", \"value_size\": 256, "
+        "\"every\": 3}}, \"repeats\": 2}";
+    ev_spec *s = NULL;
+    ev_plan_point *p = NULL;
+    size_t n = 0, i, na = 0;
+    ev_error err = EV_ERROR_INIT;
+    EV_CHECK_MSG(ev_spec_parse(&s, text, "anchor.json", &err) == EV_OK, "%s", err.msg);
+    if (!s)
+        return;
+    /* 8 grid points per block; anchors at the start and after points 3 and 6: 3 per block */
+    EV_CHECK(ev_spec_npoints(s) == 2 * 2 * (8 + 3));
+    EV_CHECK(ev_plan_build(&p, &n, s, &err) == EV_OK && n == 44);
+    EV_CHECK(p[0].anchor && p[0].op == EV_OP_GET && p[0].value_size == 256 && p[0].clients == 20);
+    EV_CHECK_STR(p[0].id, "anchor/a/GET/256/c20/P1/r0.0");
+    EV_CHECK(!p[1].anchor && !p[2].anchor && !p[3].anchor && p[4].anchor);
+    EV_CHECK_STR(p[4].id, "anchor/a/GET/256/c20/P1/r0.1");
+    EV_CHECK(p[8].anchor && !p[9].anchor && !p[10].anchor && p[11].anchor == 1);
+    EV_CHECK(p[11].platform == 1 && p[11].block == 1); /* b's block starts with its anchor */
+    for (i = 0; i < n; i++) {
+        na += p[i].anchor;
+        for (size_t j = 0; j < i; j++)
+            EV_CHECK_MSG(strcmp(p[i].id, p[j].id) != 0, "duplicate id %s", p[i].id);
+    }
+    EV_CHECK(na == 12);
+    free(p);
+    ev_spec_free(s);
+    {
+        const char *bad = "{\"schema\": \"edgevirt.spec/1\", \"platforms\": [{\"id\": \"a\", "
+                          "\"settings\": {\"driver\": \"native\"}}], \"workload\": {\"ops\": "
+                          "[\"GET\"], \"value_sizes\": 64, \"requests\": 10, \"anchor\": "
+                          "{\"op\": \"GET\"}}}";
+        EV_CHECK(ev_spec_parse(&s, bad, "bad.json", &err) == EV_ESCHEMA);
+        EV_CHECK_MSG(strstr(err.msg, "workload.anchor.value_size") != NULL, "%s", err.msg);
+    }
+}
+
 static void test_quote(void)
 {
     char buf[256];
@@ -315,6 +358,7 @@ int main(int argc, char **argv)
     test_argv();
     test_parse_load();
     test_mixes();
+    test_anchor();
     test_quote();
     return ev_test_done();
 }

@@ -6,7 +6,9 @@
  * long sweep (measured: ~25 % over 25 minutes on a shared machine) falls on every platform
  * alike instead of biasing the one measured last. Inside a block the workload grid runs in a
  * fixed order: op, value size, clients, pipeline, then the mixes (workload.mixes), one point
- * each per clients and pipeline, id [tag/]platform/MIX-NAME/cC/PP/rR. With restart "per_block" the platform is
+ * each per clients and pipeline, id [tag/]platform/MIX-NAME/cC/PP/rR. With workload.anchor,
+ * the anchor point comes first in every block and again after every `every` points of it
+ * (per point restart: before every point), id [tag/]anchor/platform/OP/SIZE/cC/PP/rR.K. With restart "per_block" the platform is
  * started once per block; with "per_point" every point is its own block. */
 #ifndef EV_PLAN_H
 #define EV_PLAN_H
@@ -21,6 +23,8 @@ typedef struct ev_plan_point {
     size_t platform;        /* index into spec->platforms */
     ev_op op;
     uint32_t value_size, clients, pipeline;
+    int anchor;             /* 1: the spec's anchor point (workload.anchor), repeated in every
+                               block to follow drift; recorded with workload.anchor true */
     int mix;                /* index into spec->mixes, or -1: op and value_size (a mix point
                                has op GET and value_size its mean size, for display) */
     int repeat;

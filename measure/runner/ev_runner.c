@@ -524,6 +524,7 @@ static void record_base(ev_record *r, const ev_spec *s, const ev_plan_point *pt,
     }
     r->op = pt->op;
     r->value_size = pt->value_size;
+    r->anchor = pt->anchor;
     if (pt->mix >= 0) {
         const ev_spec_mix *mx = &s->mixes[pt->mix];
         r->mix.n = mx->n;

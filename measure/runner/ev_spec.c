@@ -32,8 +32,13 @@ void ev_spec_free(ev_spec *s)
 
 size_t ev_spec_npoints(const ev_spec *s)
 {
-    return s->nplatforms * (s->nops * s->nsizes + s->nmixes) * s->nclients * s->npipelines *
-           s->repeats;
+    size_t per_block = (s->nops * s->nsizes + s->nmixes) * s->nclients * s->npipelines;
+    size_t anchors = 0;
+    if (s->anchor) /* one at the start of each block, then one after every `every` points */
+        anchors = s->restart == EV_SPEC_RESTART_POINT
+                      ? per_block
+                      : 1 + (s->anchor_every ? per_block / s->anchor_every : 0);
+    return s->nplatforms * (per_block + anchors) * s->repeats;
 }
 
 /* An integer or a non-empty array of integers in [min, max] into out[0..*n). */
@@ -191,6 +196,31 @@ static int load_platforms(ev_spec *s, const cJSON *root, const ev_json_ctx *ctx,
     return EV_OK;
 }
 
+/* workload.anchor: {"op": "GET", "value_size": 1024, "every": 10} */
+static int load_anchor(ev_spec *s, const cJSON *w, const ev_json_ctx *sub, ev_error *err)
+{
+    static const char *const keys[] = {"op", "value_size", "every", NULL};
+    static const char *const ops[] = {"GET", "SET", NULL};
+    const cJSON *a = NULL;
+    ev_json_ctx ac;
+    char buf[64];
+    int64_t v = 0, ev = 0;
+    int rc = ev_json_get_obj(w, "anchor", &a, 0, sub, err), op = 0;
+    if (rc != EV_OK || !a)
+        return rc;
+    ev_json_ctx_sub(&ac, sub, "anchor", buf, sizeof buf);
+    if ((rc = ev_json_check_keys(a, keys, &ac, err)) != EV_OK ||
+        (rc = ev_json_get_enum(a, "op", ops, &op, 1, &ac, err)) != EV_OK ||
+        (rc = ev_json_get_int(a, "value_size", &v, 1, 536870912, 1, &ac, err)) != EV_OK ||
+        (rc = ev_json_get_int(a, "every", &ev, 1, 100000, 0, &ac, err)) != EV_OK)
+        return rc;
+    s->anchor = 1;
+    s->anchor_op = (ev_op)op;
+    s->anchor_size = (uint32_t)v;
+    s->anchor_every = (uint32_t)ev;
+    return EV_OK;
+}
+
 /* workload.mixes: profile files (edgevirt.profile/1), relative to the spec's folder */
 static int load_mixes(ev_spec *s, const cJSON *w, const ev_json_ctx *sub, ev_error *err)
 {
@@ -258,7 +288,7 @@ static int load_workload(ev_spec *s, const cJSON *root, const ev_json_ctx *ctx, 
 {
     static const char *const keys[] = {"ops", "value_sizes", "clients", "pipeline", "requests",
                                        "duration_s", "warmup_s", "keyspace", "load_args",
-                                       "mixes", NULL};
+                                       "mixes", "anchor", NULL};
     static const char *const opnames[] = {"GET", "SET", NULL};
     const cJSON *w = NULL, *ops = NULL;
     ev_json_ctx sub;
@@ -268,7 +298,8 @@ static int load_workload(ev_spec *s, const cJSON *root, const ev_json_ctx *ctx, 
         return rc;
     ev_json_ctx_sub(&sub, ctx, "workload", buf, sizeof buf);
     if ((rc = ev_json_check_keys(w, keys, &sub, err)) != EV_OK ||
-        (rc = load_mixes(s, w, &sub, err)) != EV_OK)
+        (rc = load_mixes(s, w, &sub, err)) != EV_OK ||
+        (rc = load_anchor(s, w, &sub, err)) != EV_OK)
         return rc;
     /* a spec of mixes only needs neither ops nor value sizes */
     if (s->nmixes && !ev_json_has(w, "ops") && !ev_json_has(w, "value_sizes")) {

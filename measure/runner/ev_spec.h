@@ -63,6 +63,12 @@ typedef struct ev_spec {
     ev_op ops[2]; size_t nops;
     uint32_t value_sizes[EV_SPEC_MAX_LIST]; size_t nsizes;
     ev_spec_mix mixes[EV_SPEC_MAX_MIXES]; size_t nmixes; /* workload.mixes (may be 0) */
+    /* workload.anchor (issue 13): one configuration measured again at the start of every
+     * block and after every anchor_every points of it, to see drift over a long sweep */
+    int anchor;             /* 1 when given */
+    ev_op anchor_op;
+    uint32_t anchor_size;
+    uint32_t anchor_every;  /* 0 = only at the start of each block */
     uint32_t clients[EV_SPEC_MAX_LIST]; size_t nclients;
     uint32_t pipelines[EV_SPEC_MAX_LIST]; size_t npipelines;
     uint64_t requests;      /* -n per point (0 = duration mode) */

@@ -331,6 +331,18 @@ int ev_report_write_html(ev_report_plot_ctx *c, ev_error *err)
         fputs("</tbody></table>\n", f);
     }
 
+    for (size_t i = 0; i < c->nchart; i++)
+        if (!strcmp(c->charts[i].section, "drift")) {
+            fputs("<h2 id=\"drift\">Drift over the sweep</h2>\n<p class=\"small\">The spec's "
+                  "anchor point (<code>workload.anchor</code>), measured again in every block: "
+                  "its RPS over time, in percent of each platform's first anchor. A slope is the "
+                  "host changing under the sweep (a Raspberry Pi 4 throttles when hot; a shared "
+                  "host has neighbours), not the platforms; re-anchor the model "
+                  "(<code>edgevirt-model rescale</code>) when it is large.</p>\n", f);
+            figures(f, c, "drift", "drift");
+            break;
+        }
+
     if (c->nxrows) {
         fputs("<h2 id=\"mixes\">Measured mixes: measured beside predicted</h2>\n<p>Runs of "
               "an advisor profile's size mix and GET ratio (<code>workload.mixes</code> of the "
