@@ -51,3 +51,11 @@ if(TARGET ev_report)
   ev_report_cli(plot_bad 2 "bad_field.jsonl:3: workload.value_size"
                 plot ${F}/bad_field.jsonl --out plot_bad --no-render)
 endif()
+
+# Measured mixes and drift anchors in edgevirt-report plot (issue 13), on real loopback runs.
+if(TARGET edgevirt-report)
+  add_test(NAME report_mix_drift
+    COMMAND sh ${EV_TEST_DIR}/report_mix_drift.sh $<TARGET_FILE:edgevirt-report>
+            ${EV_TEST_DIR}/fixtures/report ${EV_DATA_DIR} ${CMAKE_CURRENT_BINARY_DIR}/report_mix_drift.tmp)
+  set_tests_properties(report_mix_drift PROPERTIES LABELS "unit")
+endif()
