@@ -4,9 +4,11 @@
  * connected blocking (clear connect errors, AUTH in one round trip), then switched to
  * non-blocking and driven by our own epoll loop. Requests are written as RESP straight into a
  * per-connection buffer (no redisFormatCommand/sds allocation per request) and sent with one
- * send() per batch; replies are read with one read() into a per-thread buffer and parsed by a
- * hiredis redisReader whose reply-object functions allocate nothing (we only need the reply
- * type). hiredis's async API (redisAsyncCommand + an adapter) instead formats every command with
+ * send() per batch; replies are read with one read() into a per-thread buffer and scanned in
+ * place (scan_replies: we only need each reply's type; a bulk body is skipped, never copied,
+ * and beyond the buffer dropped by the kernel with recv(MSG_TRUNC)). Until 2026-12-06 a hiredis
+ * redisReader with allocation-free reply objects parsed them; it copied every body into its own
+ * buffer, which made 16 KB pipelined GET the one case behind redis-benchmark (issue 15). hiredis's async API (redisAsyncCommand + an adapter) instead formats every command with
  * sds, allocates a callback entry and a redisReply (a 16 KB copy for a GET of 16 KB) per request
  * and, through the libevent/libev/ae adapters of Debian's libhiredis 0.14, needs a second
  * library. Measured with `cmake --build build --target bench_load` (bench_load.sh runs this engine,
@@ -56,26 +58,8 @@ const char *const ev_load_error_names[EV_LOAD_NERR] = {"connect", "closed", "tim
 #define OP_SET 1
 
 /* ---- reply objects that allocate nothing: the engine only needs the reply type ---- */
-static char tag_str, tag_err, tag_nil, tag_int, tag_arr;
+/* The first server error text of a thread (reported in the test's result). */
 static _Thread_local char tls_errmsg[128];
-
-static void *mk_string(const redisReadTask *t, char *s, size_t n)
-{
-    if (t->type == REDIS_REPLY_ERROR) {
-        if (!tls_errmsg[0]) {
-            size_t m = n < sizeof tls_errmsg - 1 ? n : sizeof tls_errmsg - 1;
-            memcpy(tls_errmsg, s, m);
-            tls_errmsg[m] = '\0';
-        }
-        return &tag_err;
-    }
-    return &tag_str;
-}
-static void *mk_array(const redisReadTask *t, int n) { (void)t; (void)n; return &tag_arr; }
-static void *mk_int(const redisReadTask *t, long long v) { (void)t; (void)v; return &tag_int; }
-static void *mk_nil(const redisReadTask *t) { (void)t; return &tag_nil; }
-static void free_obj(void *p) { (void)p; }
-static redisReplyObjectFunctions noalloc_fns = {mk_string, mk_array, mk_int, mk_nil, free_obj};
 
 /* ---- per test state ---- */
 struct worker;
@@ -83,7 +67,11 @@ struct worker;
 typedef struct client {
     redisContext *ctx;
     int fd;
-    redisReader *rd;
+    /* the reply scanner (scan_replies): a header line being collected, or the bytes of a bulk
+     * body still to skip (body + CRLF) */
+    char hdr[64];
+    uint32_t hlen;
+    uint64_t skip;
     char *obuf;
     size_t olen, ooff, ocap;
     uint64_t *ts;          /* ring of send stamps (batch start or scheduled time) */
@@ -127,6 +115,7 @@ typedef struct worker {
     int status;
     char errmsg[256];
     uint64_t t_last, last_progress;
+    int no_trunc;                  /* recv(MSG_TRUNC) refused once: read bodies instead */
     double interval_ns;
     uint64_t k, rr;
     uint64_t mixpos;
@@ -463,10 +452,129 @@ static int open_issue(worker *w, uint64_t now)
     return EV_OK;
 }
 
+enum { RP_OK = 0, RP_NIL = 1, RP_ERR = 2 };
+
+/* One complete reply of c: pop its request, count it, record its latency. */
+static int reply_done(worker *w, client *c, int type, uint64_t now)
+{
+    run *r = w->r;
+    if (c->qn == 0)
+        return fail(w, EV_EPROTO, EV_LOAD_E_PROTOCOL, "unexpected reply from server%s", "");
+    uint64_t ts = c->ts[c->qhead];
+    int op = c->op[c->qhead];
+    c->qhead = (c->qhead + 1) % c->qcap;
+    c->qn--;
+    if (c->qn == 0)
+        w->active--;
+    w->last_progress = now;
+    atomic_fetch_add_explicit(&w->done, 1, memory_order_relaxed);
+    if (type == RP_ERR)
+        w->errors[EV_LOAD_E_SERVER]++;
+    if (ts >= r->t_start) {
+        uint64_t lat = now > ts ? now - ts : 0;
+        ev_hist_record(w->h, lat);
+        ev_hist_record(w->hop[op], lat);
+        w->opcount[op]++;
+        if (type == RP_NIL)
+            w->misses++;
+        if (now > w->t_last)
+            w->t_last = now;
+    }
+    return EV_OK;
+}
+
+/* The replies GET and SET give, scanned in place, a bulk body never copied: "+OK" / ":N"
+ * (ok), "-ERR ..." (error), "$-1" (nil), "$N" + N bytes + CRLF (ok; the body is skipped by
+ * pointer arithmetic here, or left to the kernel to discard beyond this read, on_readable).
+ * A header line is at most 64 bytes; anything else (an array) is a protocol error. This is
+ * what replaces hiredis's redisReader on the hot path: the reader copies every byte of a
+ * 16 KB reply into its own buffer and moves the rest down (bench_load: 16 KB pipelined GET). */
+static int scan_replies(worker *w, client *c, const char *buf, size_t n, uint64_t now)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (c->skip) {
+            size_t k = (uint64_t)(n - i) < c->skip ? n - i : (size_t)c->skip;
+            i += k;
+            c->skip -= k;
+            if (!c->skip && reply_done(w, c, RP_OK, now))
+                return w->status;
+            continue;
+        }
+        const char *nl = memchr(buf + i, '\n', n - i);
+        size_t take = nl ? (size_t)(nl - (buf + i)) + 1 : n - i;
+        if (c->hlen + take > sizeof c->hdr)
+            return fail(w, EV_EPROTO, EV_LOAD_E_PROTOCOL, "protocol error: a reply header "
+                        "longer than 64 bytes%s", "");
+        memcpy(c->hdr + c->hlen, buf + i, take);
+        c->hlen += (uint32_t)take;
+        i += take;
+        if (!nl)
+            break; /* the rest of the header comes with the next read */
+        if (c->hlen < 3 || c->hdr[c->hlen - 2] != '\r')
+            return fail(w, EV_EPROTO, EV_LOAD_E_PROTOCOL, "protocol error: a reply line without "
+                        "CRLF%s", "");
+        c->hdr[c->hlen - 2] = '\0';
+        c->hlen = 0;
+        switch (c->hdr[0]) {
+        case '+':
+        case ':':
+            if (reply_done(w, c, RP_OK, now))
+                return w->status;
+            break;
+        case '-':
+            if (!tls_errmsg[0])
+                snprintf(tls_errmsg, sizeof tls_errmsg, "%s", c->hdr + 1);
+            if (reply_done(w, c, RP_ERR, now))
+                return w->status;
+            break;
+        case '$': {
+            char *end;
+            long long len = strtoll(c->hdr + 1, &end, 10);
+            if (end == c->hdr + 1 || *end || len < -1 || len > 536870912)
+                return fail(w, EV_EPROTO, EV_LOAD_E_PROTOCOL, "protocol error: bad bulk "
+                            "length \"%s\"", c->hdr + 1);
+            if (len == -1) {
+                if (reply_done(w, c, RP_NIL, now))
+                    return w->status;
+            } else {
+                c->skip = (uint64_t)len + 2;
+            }
+            break;
+        }
+        default: {
+            char t[2] = { c->hdr[0], 0 };
+            return fail(w, EV_EPROTO, EV_LOAD_E_PROTOCOL, "protocol error: unexpected reply "
+                        "type '%s'", t);
+        }
+        }
+    }
+    return EV_OK;
+}
+
 static int on_readable(worker *w, client *c)
 {
     run *r = w->r;
-    ssize_t n = read(c->fd, w->rbuf, RBUF_SIZE);
+    ssize_t n;
+    uint64_t now;
+    if (c->skip >= 8192 && !w->no_trunc) {
+        /* in the middle of a large bulk body that is not in our buffer: let the kernel drop
+         * it without copying it to user space (TCP recv MSG_TRUNC, Linux) */
+        n = recv(c->fd, NULL, c->skip, MSG_TRUNC | MSG_DONTWAIT);
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            w->no_trunc = 1; /* not supported here (a Unix socket): copy as before */
+        else if (n == 0)
+            return fail(w, EV_ECLOSED, EV_LOAD_E_CLOSED, "server closed the connection%s", "");
+        else if (n > 0) {
+            now = ev_time_now_ns();
+            c->skip -= (uint64_t)n;
+            if (!c->skip && reply_done(w, c, RP_OK, now))
+                return w->status;
+            goto issue;
+        } else
+            return EV_OK;
+    }
+    n = read(c->fd, w->rbuf, RBUF_SIZE);
     if (n == 0)
         return fail(w, EV_ECLOSED, EV_LOAD_E_CLOSED, "server closed the connection%s", "");
     if (n < 0) {
@@ -474,47 +582,10 @@ static int on_readable(worker *w, client *c)
             return EV_OK;
         return fail(w, EV_ECLOSED, EV_LOAD_E_CLOSED, "connection closed: read from server: %s", strerror(errno));
     }
-    uint64_t now = ev_time_now_ns();
-    void *reply;
-    /* Feed hiredis's reader at most 16 KB at a time and drain it in between: its reader moves the
-     * unread rest of its buffer down after every reply once it has consumed 1 KB, so feeding a
-     * whole 256 KB read at once costs a quadratic amount of memmove with large replies. */
-    size_t fed = 0;
-    for (;;) {
-        if (redisReaderGetReply(c->rd, &reply) != REDIS_OK)
-            return fail(w, EV_EPROTO, EV_LOAD_E_PROTOCOL, "protocol error: %s", c->rd->errstr);
-        if (!reply) {
-            if (fed == (size_t)n)
-                break;
-            size_t chunk = (size_t)n - fed < 16384 ? (size_t)n - fed : 16384;
-            if (redisReaderFeed(c->rd, w->rbuf + fed, chunk) != REDIS_OK)
-                return fail(w, EV_ENOMEM, -1, "reader: %s", c->rd->errstr);
-            fed += chunk;
-            continue;
-        }
-        if (c->qn == 0)
-            return fail(w, EV_EPROTO, EV_LOAD_E_PROTOCOL, "unexpected reply from server%s", "");
-        uint64_t ts = c->ts[c->qhead];
-        int op = c->op[c->qhead];
-        c->qhead = (c->qhead + 1) % c->qcap;
-        c->qn--;
-        if (c->qn == 0)
-            w->active--;
-        w->last_progress = now;
-        atomic_fetch_add_explicit(&w->done, 1, memory_order_relaxed);
-        if (reply == &tag_err)
-            w->errors[EV_LOAD_E_SERVER]++;
-        if (ts >= r->t_start) {
-            uint64_t lat = now > ts ? now - ts : 0;
-            ev_hist_record(w->h, lat);
-            ev_hist_record(w->hop[op], lat);
-            w->opcount[op]++;
-            if (reply == &tag_nil)
-                w->misses++;
-            if (now > w->t_last)
-                w->t_last = now;
-        }
-    }
+    now = ev_time_now_ns();
+    if (scan_replies(w, c, w->rbuf, (size_t)n, now))
+        return w->status;
+issue:
     if (!r->o->rate && c->qn == 0)
         return issue_batch(w, c, now);
     return EV_OK;
@@ -725,8 +796,6 @@ static void free_clients(client *cl, uint32_t n)
     if (!cl)
         return;
     for (uint32_t i = 0; i < n; i++) {
-        if (cl[i].rd)
-            redisReaderFree(cl[i].rd);
         if (cl[i].ctx)
             redisFree(cl[i].ctx);
         free(cl[i].obuf);
@@ -770,15 +839,13 @@ static int run_test(ev_load_result *res, const ev_load_options *o, run *r, ev_lo
             int one = 1;
             setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         }
-        c->rd = redisReaderCreateWithFunctions(&noalloc_fns);
         c->qcap = o->pipeline < 16 ? 16 : o->pipeline;
         c->ts = malloc(c->qcap * sizeof *c->ts);
         c->op = malloc(c->qcap);
-        if (!c->rd || !c->ts || !c->op) {
+        if (!c->ts || !c->op) {
             rc = ev_error_set(err, EV_ENOMEM, "out of memory");
             goto out;
         }
-        c->rd->maxbuf = 0; /* keep the reader's buffer: no free/alloc churn with 16 KB replies */
     }
     uint64_t per = r->quota_total / nt, extra = r->quota_total % nt;
     for (uint32_t t = 0; t < nt; t++) {
