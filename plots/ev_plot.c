@@ -1,5 +1,6 @@
 /* ev_plot.c - chart description, .dat/.gp writer and gnuplot runner (see ev_plot.h). */
 #include "ev_plot.h"
+#include "ev_spawn.h"
 #include "ev_fs.h"
 
 #include <errno.h>
@@ -744,9 +745,9 @@ int ev_plot_render(int *rendered, const char *dir, const char *base, ev_error *e
 {
     const char *prog = getenv("EV_GNUPLOT");
     char gp[512], png[4096], svg[4096], msg[1024];
-    int pfd[2], status = 0;
+    int pfd[1], status = 0;
     size_t mlen = 0;
-    pid_t pid, parent;
+    pid_t pid;
     double t0;
     struct timespec ts;
 
@@ -759,40 +760,31 @@ int ev_plot_render(int *rendered, const char *dir, const char *base, ev_error *e
     snprintf(gp, sizeof gp, "%s.gp", base);
     snprintf(png, sizeof png, "%s/%s.png", dir, base);
     snprintf(svg, sizeof svg, "%s/%s.svg", dir, base);
-    if (pipe2(pfd, O_CLOEXEC) < 0)
-        return ev_error_sys(err, EV_ESYS, errno, "pipe");
-    parent = getpid();
-    pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        close(pfd[0]);
-        close(pfd[1]);
-        return ev_error_sys(err, EV_ESYS, e, "fork");
-    }
-    if (pid == 0) {
-        char *argv[3];
-        int devnull;
-        /* its own process group (the time limit kills the whole group), and it dies with us */
-        setpgid(0, 0);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent)
-            _exit(126);
-        devnull = open("/dev/null", O_RDWR);
-        if (devnull >= 0) {
-            dup2(devnull, 0);
-            dup2(devnull, 1);
+    {
+        /* common/ev_spawn: its own process group (the time limit kills the whole group), it
+         * dies with us, in DIR, stderr to us, stdout to /dev/null */
+        ev_spawn_options so = EV_SPAWN_OPTIONS_INIT;
+        ev_spawn_child ch;
+        ev_error se = EV_ERROR_INIT;
+        char *argv[3] = { (char *)prog, gp, NULL };
+        int src;
+        so.err = EV_SPAWN_PIPE;
+        so.pdeathsig = SIGKILL;
+        so.cwd = dir;
+        src = ev_spawn(&ch, argv, &so, &se);
+        if (src == EV_ENOENT) {
+            ev_error_set(err, EV_OK, "%s not found: wrote %s/%s.dat and %s/%s.gp; render them "
+                         "later with `gnuplot %s.gp` in %s", prog, dir, base, dir, base, base,
+                         dir);
+            return EV_OK;
         }
-        dup2(pfd[1], 2);
-        if (chdir(dir) < 0)
-            _exit(126);
-        argv[0] = (char *)prog;
-        argv[1] = gp;
-        argv[2] = NULL;
-        execvp(prog, argv);
-        _exit(errno == ENOENT ? 127 : 126);
+        if (src != EV_OK) {
+            *err = se;
+            return src;
+        }
+        pid = ch.pid;
+        pfd[0] = ch.err_fd;
     }
-    close(pfd[1]);
-    setpgid(pid, pid); /* also here: no race with the kill of the group */
     clock_gettime(CLOCK_MONOTONIC, &ts);
     t0 = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
     msg[0] = '\0';

@@ -23,6 +23,7 @@
 #include <hiredis/hiredis.h>
 
 #include "ev_fs.h"
+#include "ev_spawn.h"
 #include "ev_time.h"
 
 /* ---------------------------------------------------------------- text buffers */
@@ -314,12 +315,6 @@ int ev_drv_pin_threads(ev_driver *d, const char *prefix, ev_error *err)
     return EV_OK;
 }
 
-/* what the child reports through the close-on-exec pipe when it cannot exec */
-struct spawn_fail {
-    int stage; /* 1 = open log, 2 = pin, 3 = exec */
-    int err;
-};
-
 int ev_drv_spawn(pid_t *out, char *const *argv, const int *cpus, int n_cpus,
                  const char *log_path, ev_error *err)
 {
@@ -335,110 +330,22 @@ int ev_drv_spawn_main(ev_driver *d, char *const *argv, ev_error *err)
 int ev_drv_spawn_ns(pid_t *out, char *const *argv, const int *cpus, int n_cpus,
                     const char *log_path, const char *netns_path, ev_error *err)
 {
-    int pfd[2];
-    pid_t pid;
-    struct spawn_fail f;
-    ssize_t r;
-
+    /* common/ev_spawn: own process group, PDEATHSIG, default signals, stdout+stderr to the
+     * log, the namespace, the CPUs */
+    ev_spawn_options o = EV_SPAWN_OPTIONS_INIT;
+    ev_spawn_child c;
+    int rc;
     *out = 0;
-    if (!argv || !argv[0])
-        return ev_error_set(err, EV_EINVAL, "empty argv");
-    if (pipe2(pfd, O_CLOEXEC) != 0)
-        return ev_error_sys(err, EV_ESYS, errno, "pipe");
-    pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        close(pfd[0]);
-        close(pfd[1]);
-        return ev_error_sys(err, EV_ESYS, e, "fork");
-    }
-    if (pid == 0) {
-        /* child: only async-signal-safe calls from here on */
-        int fd;
-        sigset_t none;
-        setpgid(0, 0);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        /* ignored signals survive exec: give the platform default dispositions */
-        signal(SIGPIPE, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGHUP, SIG_DFL);
-        close(pfd[0]);
-        fd = open("/dev/null", O_RDONLY);
-        if (fd >= 0) {
-            dup2(fd, 0);
-            if (fd != 0)
-                close(fd);
-        }
-        fd = open(log_path ? log_path : "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (fd < 0) {
-            f.stage = 1;
-            f.err = errno;
-            r = write(pfd[1], &f, sizeof f);
-            (void)r;
-            _exit(127);
-        }
-        dup2(fd, 1);
-        dup2(fd, 2);
-        if (fd > 2)
-            close(fd);
-        if (netns_path && *netns_path) {
-            int nfd = open(netns_path, O_RDONLY | O_CLOEXEC);
-            if (nfd < 0 || setns(nfd, CLONE_NEWNET) != 0) {
-                f.stage = 4;
-                f.err = errno;
-                r = write(pfd[1], &f, sizeof f);
-                (void)r;
-                _exit(127);
-            }
-            close(nfd);
-        }
-        if (n_cpus > 0) {
-            cpu_set_t set;
-            int i;
-            CPU_ZERO(&set);
-            for (i = 0; i < n_cpus; i++)
-                CPU_SET(cpus[i], &set);
-            if (sched_setaffinity(0, sizeof set, &set) != 0) {
-                f.stage = 2;
-                f.err = errno;
-                r = write(pfd[1], &f, sizeof f);
-                (void)r;
-                _exit(127);
-            }
-        }
-        execvp(argv[0], argv);
-        f.stage = 3;
-        f.err = errno;
-        r = write(pfd[1], &f, sizeof f);
-        (void)r;
-        _exit(127);
-    }
-    setpgid(pid, pid); /* also in the parent: no race with a kill of the group */
-    close(pfd[1]);
-    do
-        r = read(pfd[0], &f, sizeof f);
-    while (r < 0 && errno == EINTR);
-    close(pfd[0]);
-    if (r == (ssize_t)sizeof f) {
-        int st;
-        waitpid(pid, &st, 0);
-        if (f.stage == 3 && (f.err == ENOENT || f.err == ENOTDIR))
-            return ev_error_set(err, EV_ENOENT, "%s: binary not found (not in PATH or no such file)",
-                                argv[0]);
-        if (f.stage == 1)
-            return ev_error_sys(err, EV_ESYS, f.err, "%s: cannot open log %s", argv[0],
-                                log_path ? log_path : "/dev/null");
-        if (f.stage == 2)
-            return ev_error_sys(err, EV_ESYS, f.err, "%s: cannot pin to the given CPUs", argv[0]);
-        if (f.stage == 4)
-            return ev_error_sys(err, EV_ESYS, f.err, "%s: cannot enter network namespace %s",
-                                argv[0], netns_path);
-        return ev_error_sys(err, EV_ESYS, f.err, "%s: cannot execute", argv[0]);
-    }
-    *out = pid;
+    o.out = EV_SPAWN_FILE;
+    o.err = EV_SPAWN_STDOUT;
+    o.log_path = log_path;
+    o.pdeathsig = SIGKILL;
+    o.netns_path = netns_path;
+    o.cpus = cpus;
+    o.ncpus = n_cpus;
+    if ((rc = ev_spawn(&c, argv, &o, err)) != EV_OK)
+        return rc;
+    *out = c.pid;
     return EV_OK;
 }
 

@@ -1,5 +1,6 @@
 /* ev_runner.c - the experiment runner (see ev_runner.h). */
 #include "ev_runner.h"
+#include "ev_spawn.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -313,58 +314,30 @@ static int run_capture(child_out *co, char *const *argv, double timeout_s,
                        ev_error *err)
 {
     double next_tick = ev_time_now_s() + 1;
-    int po[2], pe[2], px[2];
+    int po[1], pe[1];
+    pid_t pid;
     size_t cap = 1 << 16;
     memset(co, 0, sizeof *co);
     co->out = malloc(cap);
     if (!co->out)
         return ev_error_set(err, EV_ENOMEM, "out of memory");
     co->out[0] = '\0';
-    if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0 || pipe2(px, O_CLOEXEC) < 0)
-        return ev_error_sys(err, EV_ESYS, errno, "pipe");
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        close(po[0]); close(po[1]); close(pe[0]); close(pe[1]); close(px[0]); close(px[1]);
-        return ev_error_sys(err, EV_ESYS, e, "fork");
-    }
-    if (pid == 0) {
-        int e;
-        setpgid(0, 0);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent)
-            _exit(127);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGPIPE, SIG_DFL);
-        int dn = open("/dev/null", O_RDONLY);
-        if (dn >= 0)
-            dup2(dn, 0);
-        dup2(po[1], 1);
-        dup2(pe[1], 2);
-        execvp(argv[0], argv);
-        e = errno;
-        if (write(px[1], &e, sizeof e) < 0)
-            _exit(127);
-        _exit(127);
-    }
-    setpgid(pid, pid); /* both sides, so a signal to the group cannot race the exec */
-    close(po[1]);
-    close(pe[1]);
-    close(px[1]);
-    int exec_errno = 0;
-    if (read(px[0], &exec_errno, sizeof exec_errno) != (ssize_t)sizeof exec_errno)
-        exec_errno = 0;
-    close(px[0]);
-    if (exec_errno) {
-        int st;
-        close(po[0]);
-        close(pe[0]);
-        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-            ;
-        return ev_error_sys(err, exec_errno == ENOENT ? EV_ENOENT : EV_ESYS, exec_errno,
-                            "cannot run %s", argv[0]);
+    {
+        /* common/ev_spawn: own process group, dies with us, stdout and stderr to us */
+        ev_spawn_options so = EV_SPAWN_OPTIONS_INIT;
+        ev_spawn_child ch;
+        int src;
+        so.out = EV_SPAWN_PIPE;
+        so.err = EV_SPAWN_PIPE;
+        so.pdeathsig = SIGKILL;
+        if ((src = ev_spawn(&ch, argv, &so, err)) != EV_OK) {
+            if (src == EV_ENOENT) /* the message the runner has always given */
+                ev_error_sys(err, EV_ENOENT, ENOENT, "cannot run %s", argv[0]);
+            return src;
+        }
+        pid = ch.pid;
+        po[0] = ch.out_fd;
+        pe[0] = ch.err_fd;
     }
     double end = ev_time_now_s() + timeout_s;
     int open_o = 1, open_e = 1, rc = EV_OK;

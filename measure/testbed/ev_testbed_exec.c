@@ -1,5 +1,6 @@
 /* ev_testbed_exec.c - fork/execvp helpers (see ev_testbed_exec.h). */
 #include "ev_testbed_exec.h"
+#include "ev_spawn.h"
 #include "ev_time.h"
 
 #include <errno.h>
@@ -58,18 +59,25 @@ int ev_testbed_exec_prepare(const ev_testbed_spawn *sp, ev_error *err)
     return EV_OK;
 }
 
-/* In the child after fork: prepare, exec; on failure write the message to errfd and _exit. */
-static void ev_testbed__child(const ev_testbed_spawn *sp, char *const argv[], int errfd)
+/* sp as ev_spawn options: /run/netns/NAME (into nsp), the cgroup.procs files, the CPU */
+static void ev_testbed__spawn_opts(ev_spawn_options *so, const ev_testbed_spawn *sp, char *nsp,
+                                   size_t len, const char *procs[4])
 {
-    ev_error e = EV_ERROR_INIT;
-    ssize_t w;
-    if (ev_testbed_exec_prepare(sp, &e) == EV_OK) {
-        execvp(argv[0], argv);
-        ev_error_sys(&e, EV_ESYS, errno, "cannot run %s", argv[0]);
+    int i;
+    if (!sp)
+        return;
+    for (i = 0; i < 3 && sp->procs[i]; i++) /* sp->procs holds at most 3, maybe no NULL */
+        procs[i] = sp->procs[i];
+    procs[i] = NULL;
+    if (sp->netns) {
+        snprintf(nsp, len, "/run/netns/%s", sp->netns);
+        so->netns_path = nsp;
     }
-    w = write(errfd, e.msg, strlen(e.msg));
-    (void)w;
-    _exit(127);
+    so->cgroup_procs = procs[0] ? procs : NULL;
+    if (sp->cpu >= 0) {
+        so->cpus = &sp->cpu;
+        so->ncpus = 1;
+    }
 }
 
 static void ev_testbed__cmdline(char *buf, size_t len, char *const argv[])
@@ -88,7 +96,7 @@ static void ev_testbed__cmdline(char *buf, size_t len, char *const argv[])
 int ev_testbed_exec_run(int *status, char *out, size_t outlen, const ev_testbed_spawn *sp,
                         char *const argv[], double timeout_s, ev_error *err)
 {
-    int po[2], pe[2], ws = 0;
+    int po[1], pe[1], ws = 0;
     size_t no = 0, ne = 0;
     char ebuf[EV_ERRSTR_LEN - 64], sink[512];
     pid_t pid;
@@ -98,30 +106,29 @@ int ev_testbed_exec_run(int *status, char *out, size_t outlen, const ev_testbed_
     if (out && outlen)
         out[0] = '\0';
     ebuf[0] = '\0';
-    if (pipe2(po, O_CLOEXEC) < 0)
-        return ev_error_sys(err, EV_ESYS, errno, "pipe");
-    if (pipe2(pe, O_CLOEXEC) < 0) {
-        int e = errno;
-        close(po[0]);
-        close(po[1]);
-        return ev_error_sys(err, EV_ESYS, e, "pipe");
+    {
+        /* common/ev_spawn: in the caller's process group (a testbed command is short and
+         * waited for), stdout and stderr to us, the namespace, cgroups and CPU of sp */
+        ev_spawn_options so = EV_SPAWN_OPTIONS_INIT;
+        ev_spawn_child ch;
+        char nsp[256];
+        const char *procs[4] = { NULL };
+        int src;
+        ev_testbed__spawn_opts(&so, sp, nsp, sizeof nsp, procs);
+        so.out = EV_SPAWN_PIPE;
+        so.err = EV_SPAWN_PIPE;
+        so.group = EV_SPAWN_SAME;
+        if ((src = ev_spawn(&ch, argv, &so, err)) != EV_OK) {
+            if (src == EV_EINVAL || src == EV_ENOMEM)
+                return src;
+            /* as a shell would: a command that cannot start exits 127, with the reason */
+            *status = 127;
+            return EV_OK;
+        }
+        pid = ch.pid;
+        po[0] = ch.out_fd;
+        pe[0] = ch.err_fd;
     }
-    pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        close(po[0]); close(po[1]); close(pe[0]); close(pe[1]);
-        return ev_error_sys(err, EV_ESYS, e, "fork");
-    }
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_RDONLY);
-        if (devnull >= 0)
-            dup2(devnull, 0);
-        dup2(po[1], 1);
-        dup2(pe[1], 2);
-        ev_testbed__child(sp, argv, 2);
-    }
-    close(po[1]);
-    close(pe[1]);
     while (open_o || open_e) {
         struct pollfd pf[2];
         int nf = 0, ms = (int)((deadline - ev_time_now_s()) * 1000.0), r, i;
@@ -199,49 +206,23 @@ int ev_testbed_exec_ok(char *out, size_t outlen, const ev_testbed_spawn *sp, cha
 int ev_testbed_exec_daemon(pid_t *pid, const ev_testbed_spawn *sp, char *const argv[],
                            ev_error *err)
 {
-    int pe[2];
-    char msg[EV_ERRSTR_LEN - 64];
-    ssize_t k;
-    pid_t p;
-    if (pipe2(pe, O_CLOEXEC) < 0)
-        return ev_error_sys(err, EV_ESYS, errno, "pipe");
-    p = fork();
-    if (p < 0) {
-        int e = errno;
-        close(pe[0]);
-        close(pe[1]);
-        return ev_error_sys(err, EV_ESYS, e, "fork");
+    {
+        /* common/ev_spawn: a new session (it outlives this command), stdout+stderr to the
+         * log, the namespace, cgroups and CPU of sp */
+        ev_spawn_options so = EV_SPAWN_OPTIONS_INIT;
+        ev_spawn_child ch;
+        ev_error se = EV_ERROR_INIT;
+        char nsp[256];
+        const char *procs[4] = { NULL };
+        ev_testbed__spawn_opts(&so, sp, nsp, sizeof nsp, procs);
+        so.out = sp->log_path ? EV_SPAWN_FILE : EV_SPAWN_NULL;
+        so.err = EV_SPAWN_STDOUT;
+        so.log_path = sp->log_path;
+        so.group = EV_SPAWN_SESSION;
+        if (ev_spawn(&ch, argv, &so, &se) != EV_OK)
+            return ev_error_set(err, EV_ECHILD, "%s", se.msg);
+        *pid = ch.pid;
     }
-    if (p == 0) {
-        int in = open("/dev/null", O_RDONLY);
-        int lo = sp->log_path ? open(sp->log_path, O_WRONLY | O_CREAT | O_APPEND, 0644)
-                              : open("/dev/null", O_WRONLY);
-        close(pe[0]);
-        setsid();
-        if (in >= 0)
-            dup2(in, 0);
-        if (lo >= 0) {
-            dup2(lo, 1);
-            dup2(lo, 2);
-        }
-        /* Default signal dispositions for the daemon, whatever the caller ignored. */
-        signal(SIGPIPE, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        ev_testbed__child(sp, argv, pe[1]);
-    }
-    close(pe[1]);
-    /* The pipe closes on a successful exec (O_CLOEXEC); a message means it failed. */
-    do {
-        k = read(pe[0], msg, sizeof msg - 1);
-    } while (k < 0 && errno == EINTR);
-    close(pe[0]);
-    if (k > 0) {
-        msg[k] = '\0';
-        waitpid(p, NULL, 0);
-        return ev_error_set(err, EV_ECHILD, "%s", msg);
-    }
-    *pid = p;
     return EV_OK;
 }
 
