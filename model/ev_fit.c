@@ -284,6 +284,52 @@ static int ev_fit__platform(ev_model *m, size_t pidx, const double *X, const dou
             continue;
         }
         maxcorr = fabs(worst);
+        /* A cost cannot be negative: a count parameter (per packet, per segment, per byte)
+         * whose estimate on the TOTAL demand (the sum of the categories) comes out below 0
+         * is two collinear counts trading off (the packet and segment columns of a path
+         * without offload differ only by the ACKs and 2 per request), not a physical
+         * saving; it is fixed at 0 and the rest refitted (an active-set step of
+         * non-negative least squares, one parameter at a time, the most negative first). */
+        {
+            double *yt = malloc(n * sizeof *yt), most = 0;
+            int neg = -1;
+            if (!yt) {
+                rc = ev_error_set(err, EV_ENOMEM, "platform %s: out of memory", pid);
+                goto done;
+            }
+            for (i = 0; i < n; i++) {
+                yt[i] = 0;
+                for (c = 0; c < EV_NCAT; c++)
+                    yt[i] += y[c][i];
+            }
+            {
+                gsl_vector_view yv = gsl_vector_view_array(yt, n);
+                st = gsl_multifit_wlinear(Xf, &wv.vector, &yv.vector, cf, cov, &chisq, ws);
+            }
+            free(yt);
+            if (st != GSL_SUCCESS) {
+                rc = ev_error_set(err, EV_EMODEL, "platform %s: gsl_multifit_wlinear: %s", pid,
+                                  gsl_strerror(st));
+                goto done;
+            }
+            for (k = 0; k < nfree; k++) {
+                double v = gsl_vector_get(cf, (size_t)k), sd = sqrt(gsl_matrix_get(cov,
+                                                                    (size_t)k, (size_t)k));
+                /* relative to its own uncertainty: the most clearly negative first */
+                if (idx[k] >= EV_PARAM_PER_PACKET && v < 0 && (sd > 0 ? v / sd : -1) < most) {
+                    most = sd > 0 ? v / sd : -1;
+                    neg = idx[k];
+                }
+            }
+            if (neg >= 0) {
+                ev_fit__note(notes, sizeof notes,
+                             "%s: fitted below 0 on the total demand (%.1f sd): a cost cannot "
+                             "be negative (collinear counts trading off); fixed at 0",
+                             ev_model_param_names[neg], most);
+                freep[neg] = 0;
+                continue;
+            }
+        }
         break;
     }
 

@@ -34,3 +34,10 @@ add_test(NAME score_cli
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/score_cli.sh $<TARGET_FILE:edgevirt-model-cli>
           ${EV_DATA_DIR} ${CMAKE_CURRENT_BINARY_DIR}/score_cli.tmp)
 set_tests_properties(score_cli PROPERTIES LABELS "unit")
+
+# rescale_cli: `edgevirt-model rescale` re-anchors the 2026-11-25 calibration with two sizes per
+# platform measured on 2026-12-06 and is checked on the other records of that day (issue 13).
+add_test(NAME rescale_cli
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/rescale_cli.sh $<TARGET_FILE:edgevirt-model-cli>
+          ${EV_DATA_DIR} ${CMAKE_CURRENT_BINARY_DIR}/rescale_cli.tmp)
+set_tests_properties(rescale_cli PROPERTIES LABELS "unit")

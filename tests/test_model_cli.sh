@@ -133,9 +133,17 @@ pp() { jq -r --arg p "$2" '.platforms[] | select(.id == $p) | .categories.guest.
 [ "$(inp "$tmp/tb-opt.json" tb-direct)" = 65536 ] && ok || bad "--guest-pkt-bytes not stored"
 [ "$(inp "$tmp/tb-opt.json" tb-relay)" = 8250 ] && ok || bad "--guest-pkt-bytes changed another platform"
 [ "$(inp "$tmp/tb-inputs.json" tb-swseg)" = 1276 ] && ok || bad "tb-swseg inputs not stored"
+# wrong inputs (the 8250 B default for a 64 KB-packet path) used to give a negative per-packet
+# cost; a cost cannot be negative: the fit fixes it at 0 and says why, the right inputs need no
+# such repair
+notes() { jq -r --arg p "$2" '.platforms[] | select(.id == $p) | .diagnostics.notes | join(" | ")' "$1"; }
+notes "$tmp/tb-default.json" tb-direct | grep -q "per_packet: fitted below 0 on the total demand" && ok ||
+    bad "default inputs: no 'fitted below 0' note for tb-direct per_packet: $(notes "$tmp/tb-default.json" tb-direct)"
+! notes "$tmp/tb-inputs.json" tb-direct | grep -q "fitted below 0" && ok ||
+    bad "real inputs: tb-direct still needed the non-negativity repair"
 awk -v a="$(pp "$tmp/tb-default.json" tb-direct)" -v b="$(pp "$tmp/tb-inputs.json" tb-direct)" \
-    'BEGIN { exit !(a + 0 < 0 && b + 0 >= 0) }' && ok ||
-    bad "tb-direct per_packet: default $(pp "$tmp/tb-default.json" tb-direct), with inputs $(pp "$tmp/tb-inputs.json" tb-direct): want < 0 then >= 0"
+    'BEGIN { exit !(a + 0 >= 0 && b + 0 >= 0) }' && ok ||
+    bad "tb-direct per_packet: default $(pp "$tmp/tb-default.json" tb-direct), with inputs $(pp "$tmp/tb-inputs.json" tb-direct): want >= 0"
 # predictions use the stored inputs: 16 KB GET is one packet each way with 64 KB guest packets
 expect 0 "$cli" predict --model "$tmp/tb-inputs.json" --op GET --size 16384 --mtu 9000 \
     --link-rate 1e8 --json

@@ -23,7 +23,7 @@ set grid noxtics ytics
 set xtics scale 0
 set yrange [0:*]
 
-set yrange [0:151.43533680746674]
+set yrange [0:150.9952783236071]
 set xrange [-0.6:7.6]
 
 set terminal pngcairo size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"

@@ -23,7 +23,7 @@ set grid noxtics ytics
 set xtics scale 0
 set yrange [0:*]
 
-set yrange [0:145.39353228660298]
+set yrange [0:150.79150723451329]
 set xrange [-0.6:7.6]
 
 set terminal pngcairo size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"

@@ -1,10 +1,10 @@
-# edgevirt chart: SET: RPS of the records vs model testbed-calibrated
+# edgevirt chart: SET: RPS of the records vs model testbed-calibrated-2026-12-06
 # Written by edgevirt (plots/templates/common.gp + xy.gp). Data: model_set.dat (C locale).
 # Render again with:  gnuplot model_set.gp   (writes model_set.png and model_set.svg)
 set encoding utf8
 set decimalsign '.'
 set datafile missing "NaN"
-set title "SET: RPS of the records vs model testbed-calibrated" font ",15"
+set title "SET: RPS of the records vs model testbed-calibrated-2026-12-06" font ",15"
 set xlabel "value size (bytes, log scale)" font ",12"
 set ylabel "requests per second (req/s)" font ",12"
 set border 3 lw 1.2
@@ -21,7 +21,7 @@ set pointsize 1.1
 set logscale x
 set mxtics 10
 set xrange [20:26214.400000000001]
-set yrange [0:77000.835180827213]
+set yrange [0:117330.24000430985]
 set label 1 "lines and bands: the model's prediction with its 95 % interval; points with bars: mean of the records, 95 % t-interval" at screen 0.01, screen 0.02 left font ",9" tc rgb "#666666"
 
 set terminal pngcairo size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"

@@ -1,10 +1,10 @@
-# edgevirt chart: GET: residuals vs model testbed-calibrated
+# edgevirt chart: GET: residuals vs model testbed-calibrated-2026-12-06
 # Written by edgevirt (plots/templates/common.gp + xy.gp). Data: resid_get.dat (C locale).
 # Render again with:  gnuplot resid_get.gp   (writes resid_get.png and resid_get.svg)
 set encoding utf8
 set decimalsign '.'
 set datafile missing "NaN"
-set title "GET: residuals vs model testbed-calibrated" font ",15"
+set title "GET: residuals vs model testbed-calibrated-2026-12-06" font ",15"
 set xlabel "value size (bytes, log scale)" font ",12"
 set ylabel "residual (%)" font ",12"
 set border 3 lw 1.2
@@ -21,7 +21,7 @@ set pointsize 1.1
 set logscale x
 set mxtics 10
 set xrange [20:26214.400000000001]
-set yrange [-39.737650522195999:18.467149210898427]
+set yrange [-25.583038710057863:15.385215048674651]
 
 set terminal pngcairo size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
 set output "resid_get.png"

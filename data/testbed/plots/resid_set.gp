@@ -1,10 +1,10 @@
-# edgevirt chart: SET: residuals vs model testbed-calibrated
+# edgevirt chart: SET: residuals vs model testbed-calibrated-2026-12-06
 # Written by edgevirt (plots/templates/common.gp + xy.gp). Data: resid_set.dat (C locale).
 # Render again with:  gnuplot resid_set.gp   (writes resid_set.png and resid_set.svg)
 set encoding utf8
 set decimalsign '.'
 set datafile missing "NaN"
-set title "SET: residuals vs model testbed-calibrated" font ",15"
+set title "SET: residuals vs model testbed-calibrated-2026-12-06" font ",15"
 set xlabel "value size (bytes, log scale)" font ",12"
 set ylabel "residual (%)" font ",12"
 set border 3 lw 1.2
@@ -21,7 +21,7 @@ set pointsize 1.1
 set logscale x
 set mxtics 10
 set xrange [20:26214.400000000001]
-set yrange [-32.254170308980406:15.974351433657905]
+set yrange [-17.27468618083714:32.374409325093687]
 
 set terminal pngcairo size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
 set output "resid_set.png"

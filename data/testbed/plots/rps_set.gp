@@ -21,7 +21,7 @@ set pointsize 1.1
 set logscale x
 set mxtics 10
 set xrange [20:26214.400000000001]
-set yrange [0:37363.274454831764]
+set yrange [0:56932.394938800127]
 set arrow 1 from 576, graph 0 to 576, graph 1 nohead dt 2 lw 1.5 lc rgb "#444444" front
 set label 1 "MTU 576 B" at 576, graph 0.96 left offset 0.8,0 boxed tc rgb "#222222" front
 set arrow 2 from 1500, graph 0 to 1500, graph 1 nohead dt 2 lw 1.5 lc rgb "#444444" front
