@@ -1,5 +1,6 @@
 /* ev_runner.c - the experiment runner (see ev_runner.h). */
 #include "ev_runner.h"
+#include "ev_runner_int.h"
 #include "ev_spawn.h"
 
 #include <errno.h>
@@ -22,250 +23,6 @@
 #include "ev_strbuf.h"
 #include "ev_sampler.h"
 #include "ev_time.h"
-
-/* ------------------------------------------------------------------ argv */
-
-void ev_runner_argv_free(char **argv)
-{
-    if (!argv)
-        return;
-    for (size_t i = 0; argv[i]; i++)
-        free(argv[i]);
-    free(argv);
-}
-
-typedef struct argv_b {
-    char **v;
-    size_t n, cap;
-    int oom;
-} argv_b;
-
-static void av_add(argv_b *a, const char *s)
-{
-    if (a->oom)
-        return;
-    if (a->n + 2 > a->cap) {
-        size_t nc = a->cap ? a->cap * 2 : 32;
-        char **nv = realloc(a->v, nc * sizeof *nv);
-        if (!nv) {
-            a->oom = 1;
-            return;
-        }
-        a->v = nv;
-        a->cap = nc;
-    }
-    a->v[a->n] = strdup(s);
-    if (!a->v[a->n]) {
-        a->oom = 1;
-        return;
-    }
-    a->v[++a->n] = NULL;
-}
-
-static void av_addf(argv_b *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void av_addf(argv_b *a, const char *fmt, ...)
-{
-    char buf[64];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    av_add(a, buf);
-}
-
-/* seconds as text, exact enough for an option value */
-static void fmt_s(char *buf, size_t len, double s)
-{
-    snprintf(buf, len, "%.6g", s);
-}
-
-static double load_timeout(const ev_spec *s)
-{
-    if (s->load_timeout_s > 0)
-        return s->load_timeout_s;
-    if (s->duration_s > 0)
-        return s->duration_s + 60;
-    return 600;
-}
-
-int ev_runner_load_argv(char ***out, const ev_spec *s, const ev_plan_point *pt,
-                        const char *load_bin, const char *host, int port, int warmup,
-                        ev_error *err)
-{
-    argv_b a = {0};
-    char num[64];
-    *out = NULL;
-    for (size_t i = 0; s->client_prefix[i]; i++)
-        av_add(&a, s->client_prefix[i]);
-    av_add(&a, load_bin && *load_bin ? load_bin : s->load_bin);
-    av_add(&a, "-h");
-    av_add(&a, host);
-    av_add(&a, "-p");
-    av_addf(&a, "%d", port);
-    if (pt->mix >= 0) { /* a measured mix: edgevirt-load's MIX test */
-        const ev_spec_mix *mx = &s->mixes[pt->mix];
-        char list[EV_REC_MAX_MIX * 40] = "";
-        size_t off = 0;
-        for (size_t j = 0; j < mx->n && off < sizeof list; j++)
-            off += (size_t)snprintf(list + off, sizeof list - off, "%s%.0f:%.10g", j ? "," : "",
-                                    mx->size[j], mx->weight[j]);
-        av_add(&a, "--data-size-list");
-        av_add(&a, list);
-        av_add(&a, "--get-ratio");
-        av_addf(&a, "%.10g", mx->get_ratio);
-    } else {
-        av_add(&a, "-t");
-        av_add(&a, pt->op == EV_OP_GET ? "get" : "set");
-        av_add(&a, "-d");
-        av_addf(&a, "%u", (unsigned)pt->value_size);
-    }
-    av_add(&a, "-c");
-    av_addf(&a, "%u", (unsigned)pt->clients);
-    av_add(&a, "-P");
-    av_addf(&a, "%u", (unsigned)pt->pipeline);
-    if (s->keyspace) {
-        av_add(&a, "-r");
-        av_addf(&a, "%llu", (unsigned long long)s->keyspace);
-    }
-    if (warmup) {
-        av_add(&a, "--duration");
-        fmt_s(num, sizeof num, s->warmup_s);
-        av_add(&a, num);
-    } else if (s->requests) {
-        av_add(&a, "-n");
-        av_addf(&a, "%llu", (unsigned long long)s->requests);
-    } else {
-        av_add(&a, "--duration");
-        fmt_s(num, sizeof num, s->duration_s);
-        av_add(&a, num);
-    }
-    /* GET reads what the warm-up stored (its prefill); without a warm-up the measured run
-     * prefills itself, before its measured window starts */
-    if (!warmup && s->warmup_s > 0)
-        av_add(&a, "--no-prefill");
-    av_add(&a, "--time-limit");
-    fmt_s(num, sizeof num, warmup ? s->warmup_s + 60 : load_timeout(s));
-    av_add(&a, num);
-    av_add(&a, "--json");
-    for (size_t i = 0; s->load_args[i]; i++)
-        av_add(&a, s->load_args[i]);
-    if (a.oom) {
-        ev_runner_argv_free(a.v);
-        return ev_error_set(err, EV_ENOMEM, "out of memory");
-    }
-    *out = a.v;
-    return EV_OK;
-}
-
-void ev_runner_quote_argv(char *buf, size_t len, char *const *argv)
-{
-    size_t o = 0;
-    if (!len)
-        return;
-    buf[0] = '\0';
-    for (size_t i = 0; argv[i]; i++) {
-        const char *s = argv[i];
-        int plain = *s != '\0';
-        for (const char *c = s; *c; c++)
-            if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                  (*c >= '0' && *c <= '9') || strchr("-_./:=,@+%", *c)))
-                plain = 0;
-        if (i && o + 1 < len)
-            buf[o++] = ' ';
-        if (plain) {
-            for (const char *c = s; *c && o + 1 < len; c++)
-                buf[o++] = *c;
-        } else {
-            if (o + 1 < len)
-                buf[o++] = '\'';
-            for (const char *c = s; *c && o + 1 < len; c++) {
-                if (*c == '\'') {
-                    const char *esc = "'\\''";
-                    for (; *esc && o + 1 < len; esc++)
-                        buf[o++] = *esc;
-                } else
-                    buf[o++] = *c;
-            }
-            if (o + 1 < len)
-                buf[o++] = '\'';
-        }
-    }
-    buf[o] = '\0';
-}
-
-/* ------------------------------------------------------------------ load JSON */
-
-static double num_or(const cJSON *o, const char *k, double def)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(v) && v->valuedouble == v->valuedouble ? v->valuedouble : def;
-}
-
-int ev_runner_parse_load(ev_record *r, const char *text, size_t len, ev_op op, ev_error *err)
-{
-    cJSON *root = cJSON_ParseWithLength(text, len);
-    const cJSON *tests, *t, *sel = NULL, *rv, *lat;
-    if (!root || !cJSON_IsObject(root)) {
-        cJSON_Delete(root);
-        return ev_error_set(err, EV_EPARSE, "edgevirt-load output is not a JSON object");
-    }
-    const char *schema = ev_json_schema_of(root);
-    if (!schema || strcmp(schema, "edgevirt.load/1") != 0) {
-        ev_error_set(err, EV_EPROTO, "edgevirt-load output: schema \"%s\", expected "
-                     "\"edgevirt.load/1\"", schema ? schema : "(none)");
-        cJSON_Delete(root); /* schema points into the tree: delete after the message */
-        return EV_EPROTO;
-    }
-    rv = cJSON_GetObjectItemCaseSensitive(root, "redis_version");
-    if (cJSON_IsString(rv) && rv->valuestring[0])
-        snprintf(r->redis_version, sizeof r->redis_version, "%s", rv->valuestring);
-    tests = cJSON_GetObjectItemCaseSensitive(root, "tests");
-    const char *want = r->mix.n ? "MIX" : ev_op_name(op);
-    cJSON_ArrayForEach(t, tests) {
-        const cJSON *name = cJSON_GetObjectItemCaseSensitive(t, "op");
-        if (cJSON_IsString(name) && strcmp(name->valuestring, want) == 0)
-            sel = t;
-    }
-    if (!sel) {
-        cJSON_Delete(root);
-        return ev_error_set(err, EV_EPROTO, "edgevirt-load output has no %s test",
-                            want);
-    }
-    const cJSON *st = cJSON_GetObjectItemCaseSensitive(sel, "status");
-    if (!cJSON_IsString(st) || strcmp(st->valuestring, "ok") != 0) {
-        const cJSON *e = cJSON_GetObjectItemCaseSensitive(sel, "error");
-        ev_error_set(err, EV_EPROTO, "edgevirt-load %s test failed: %s", want,
-                     cJSON_IsString(e) ? e->valuestring : "(no reason given)");
-        cJSON_Delete(root);
-        return err ? err->code : EV_EPROTO;
-    }
-    double rps = num_or(sel, "rps", -1);
-    if (rps < 0) {
-        cJSON_Delete(root);
-        return ev_error_set(err, EV_EPROTO, "edgevirt-load output: %s test has no rps",
-                            want);
-    }
-    r->rps = rps;
-    double req = num_or(sel, "requests", 0), dur = num_or(sel, "duration_s", -1),
-           ks = num_or(sel, "key_size", 0);
-    if (req >= 1 && req < 1.8e19) /* (uint64_t) of a larger double is undefined (fuzz_load_output) */
-        r->requests = (uint64_t)req;
-    if (dur >= 0)
-        r->duration_s = dur;
-    if (ks >= 1 && ks <= 65536)
-        r->key_size = (uint32_t)ks;
-    lat = cJSON_GetObjectItemCaseSensitive(sel, "latency_ms");
-    if (cJSON_IsObject(lat) && num_or(lat, "count", 1) > 0) {
-        r->lat_avg_ms = num_or(lat, "avg", -1);
-        r->lat_p50_ms = num_or(lat, "p50", -1);
-        r->lat_p90_ms = num_or(lat, "p90", -1);
-        r->lat_p99_ms = num_or(lat, "p99", -1);
-        r->lat_p999_ms = num_or(lat, "p999", -1);
-        r->lat_max_ms = num_or(lat, "max", -1);
-    }
-    cJSON_Delete(root);
-    return EV_OK;
-}
 
 /* ------------------------------------------------------------------ child processes */
 
@@ -582,7 +339,7 @@ static void tick_progress(void *arg)
 
 /* the interfaces to sample for this platform: the driver's instance interface replaces the
  * spec's "instance" entry */
-static size_t build_ifaces(ev_sampler_iface *out, const ev_spec *s, const ev_driver_info *info)
+size_t ev_runner__build_ifaces(ev_sampler_iface *out, const ev_spec *s, const ev_driver_info *info)
 {
     size_t n = 0;
     int have_inst = info && info->instance_iface[0];
@@ -661,7 +418,7 @@ static int measure_point(run_state *st, const ev_plan_point *pt, ev_driver *d, e
     if (pids.guest > 0) /* command driver's guest_pid_file (a testbed's redis-server) */
         guest_idx = (int)npids, pidv[npids++] = (int)pids.guest;
     ev_sampler_iface ifs[EV_SPEC_MAX_IFACES + 1];
-    size_t nifs = build_ifaces(ifs, s, info);
+    size_t nifs = ev_runner__build_ifaces(ifs, s, info);
     if (!s->mtu) {
         for (size_t i = 0; i < nifs && !r->mtu; i++)
             if (ifs[i].role == EV_ROLE_INSTANCE)
@@ -690,7 +447,7 @@ static int measure_point(run_state *st, const ev_plan_point *pt, ev_driver *d, e
         set_error(r, "%s%s", strncmp(e.msg, "sampler", 7) ? "sampler: " : "", e.msg);
         return EV_OK;
     }
-    rc = run_capture(&co, argv, load_timeout(s), st->o->stop, tick_progress, st, &e);
+    rc = run_capture(&co, argv, ev_runner__load_timeout(s), st->o->stop, tick_progress, st, &e);
     ev_runner_argv_free(argv);
     ev_sampler_result res;
     memset(&res, 0, sizeof res);
@@ -721,7 +478,7 @@ static int measure_point(run_state *st, const ev_plan_point *pt, ev_driver *d, e
                          : ev_error_set(&pe, EV_EPROTO, "no output");
     describe_status(how, sizeof how, co.status);
     if (co.timed_out) {
-        set_error(r, "edgevirt-load did not finish within %.0f s (killed)", load_timeout(s));
+        set_error(r, "edgevirt-load did not finish within %.0f s (killed)", ev_runner__load_timeout(s));
     } else if (prc != EV_OK) {
         set_error(r, "edgevirt-load %s: %s%s%s", how, pe.msg, co.err_tail[0] ? "; stderr: " : "",
                   co.err_tail);
@@ -756,7 +513,7 @@ static int measure_point(run_state *st, const ev_plan_point *pt, ev_driver *d, e
     return EV_OK;
 }
 
-static int load_done(ev_recset *done, const ev_runner_options *o, ev_runner_summary *sum,
+int ev_runner__load_done(ev_recset *done, const ev_runner_options *o, ev_runner_summary *sum,
                      ev_error *err)
 {
     ev_error le = EV_ERROR_INIT;
@@ -819,7 +576,7 @@ int ev_runner_run(ev_runner_summary *sum, const ev_spec *s, const ev_runner_opti
         return ev_error_set(err, EV_EUSAGE, "no results file given");
     if ((rc = ev_plan_build(&pts, &n, s, err)) != EV_OK)
         return rc;
-    if ((rc = load_done(&done, o, sum, err)) != EV_OK) {
+    if ((rc = ev_runner__load_done(&done, o, sum, err)) != EV_OK) {
         free(pts);
         return rc;
     }
@@ -963,169 +720,3 @@ int ev_runner_run(ev_runner_summary *sum, const ev_spec *s, const ev_runner_opti
     return rc;
 }
 
-/* ------------------------------------------------------------------ dry run */
-
-/* the shared growable text buffer (common/ev_strbuf.h) */
-typedef ev_strbuf tbuf;
-#define tb_printf ev_strbuf_printf
-
-static void tb_indent(tbuf *b, const char *text, const char *pre)
-{
-    const char *l = text;
-    while (*l) {
-        size_t k = strcspn(l, "\n");
-        tb_printf(b, "%s%.*s\n", pre, (int)k, l);
-        l += k;
-        if (*l == '\n')
-            l++;
-    }
-}
-
-int ev_runner_plan_text(char **out, const ev_spec *s, const ev_runner_options *o, ev_error *err)
-{
-    ev_plan_point *pts = NULL;
-    size_t n = 0, nskip = 0;
-    ev_recset done = {0};
-    tbuf b = {0};
-    char line[4096];
-    int rc;
-    *out = NULL;
-    if ((rc = ev_plan_build(&pts, &n, s, err)) != EV_OK)
-        return rc;
-    if (o && (rc = load_done(&done, o, NULL, err)) != EV_OK) {
-        free(pts);
-        return rc;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (ev_recset_find_point(&done, pts[i].id) >= 0)
-            nskip++;
-    tb_printf(&b, "# edgevirt-measure plan of %s%s%s%s\n", s->file, s->name[0] ? " (" : "",
-              s->name, s->name[0] ? ")" : "");
-    if (s->nmixes)
-        tb_printf(&b, "# %zu points = %zu platforms x (%zu ops x %zu sizes + %zu mixes) x %zu "
-                      "clients x %zu pipelines x %u repeats; repeats outer, platform order "
-                      "rotated per repeat; restart %s\n",
-                  n, s->nplatforms, s->nops, s->nsizes, s->nmixes, s->nclients, s->npipelines,
-                  (unsigned)s->repeats,
-                  s->restart == EV_SPEC_RESTART_POINT ? "per_point" : "per_block");
-    else
-        tb_printf(&b, "# %zu points = %zu platforms x %zu ops x %zu sizes x %zu clients x %zu "
-                      "pipelines x %u repeats; repeats outer, platform order rotated per "
-                      "repeat; restart %s\n",
-                  n, s->nplatforms, s->nops, s->nsizes, s->nclients, s->npipelines,
-                  (unsigned)s->repeats,
-                  s->restart == EV_SPEC_RESTART_POINT ? "per_point" : "per_block");
-    if (o && o->results)
-        tb_printf(&b, "# results %s: %zu points already recorded (skipped), %zu to run\n",
-                  o->results, nskip, n - nskip);
-    tb_printf(&b, "# gateway cpus:");
-    if (!s->ncpus)
-        tb_printf(&b, " all online");
-    for (size_t i = 0; i < s->ncpus; i++)
-        tb_printf(&b, "%s%d", i ? "," : " ", s->cpus[i]);
-    tb_printf(&b, "; interfaces:");
-    if (!s->nifaces)
-        tb_printf(&b, " (none besides the driver's instance interface)");
-    for (size_t i = 0; i < s->nifaces; i++)
-        tb_printf(&b, " %s(%s)", s->ifaces[i].name,
-                  s->ifaces[i].role == EV_ROLE_INSTANCE ? "instance"
-                  : s->ifaces[i].role == EV_ROLE_NIC    ? "nic"
-                                                        : "other");
-    tb_printf(&b, "\n# network: mtu ");
-    if (s->mtu)
-        tb_printf(&b, "%u", (unsigned)s->mtu);
-    else
-        tb_printf(&b, "(read from the instance or nic interface)");
-    if (s->link_rate_bps > 0)
-        tb_printf(&b, ", link_rate_bps %.17g", s->link_rate_bps);
-    tb_printf(&b, "\n# timeouts: ready %.6g s, stop %.6g s, load %.6g s\n", s->ready_timeout_s,
-              s->stop_timeout_s, load_timeout(s));
-
-    size_t cur_block = (size_t)-1;
-    ev_driver *d = NULL;
-    for (size_t i = 0; i < n && !b.oom; i++) {
-        const ev_plan_point *pt = &pts[i];
-        const ev_spec_platform *sp = &s->platforms[pt->platform];
-        ev_error e = EV_ERROR_INIT;
-        if (pt->block != cur_block) {
-            char *ptext = NULL;
-            ev_driver_free(d);
-            d = NULL;
-            cur_block = pt->block;
-            if ((rc = ev_driver_new(&d, sp->settings, sp->path, &e)) != EV_OK ||
-                (rc = ev_driver_plan(d, &ptext, &e)) != EV_OK) {
-                ev_driver_free(d);
-                free(pts);
-                free(b.s);
-                ev_recset_free(&done);
-                return ev_error_set(err, rc, "%s: %s", s->file, e.msg);
-            }
-            tb_printf(&b, "\nblock %zu: platform %s, repeat %d\n", pt->block, sp->id, pt->repeat);
-            tb_printf(&b, "  start platform:\n");
-            tb_indent(&b, ptext, "    ");
-            free(ptext);
-        }
-        const ev_driver_info *info = ev_driver_get_info(d);
-        const char *host = s->client_host[0] ? s->client_host : info->host;
-        int port = s->client_port ? s->client_port : info->port;
-        char **argv = NULL;
-        int last = i + 1 == n || pts[i + 1].block != pt->block;
-        tb_printf(&b, "  point %s", pt->id);
-        if (ev_recset_find_point(&done, pt->id) >= 0) {
-            tb_printf(&b, ": skip (recorded)\n");
-            if (last)
-                tb_printf(&b, "  stop platform %s (SIGTERM, SIGKILL after %.6g s)\n", sp->id,
-                          s->stop_timeout_s);
-            continue;
-        }
-        tb_printf(&b, "\n");
-        if (s->warmup_s > 0) {
-            if (ev_runner_load_argv(&argv, s, pt, ev_runner_load_bin(s, o), host, port, 1, &e) ==
-                EV_OK) {
-                ev_runner_quote_argv(line, sizeof line, argv);
-                tb_printf(&b, "    warm-up (not sampled): %s\n", line);
-            }
-            ev_runner_argv_free(argv);
-        }
-        ev_sampler_iface ifs[EV_SPEC_MAX_IFACES + 1];
-        size_t nifs = build_ifaces(ifs, s, info);
-        tb_printf(&b, "    sample from here: /proc/stat cpus");
-        if (!s->ncpus)
-            tb_printf(&b, " all");
-        for (size_t k = 0; k < s->ncpus; k++)
-            tb_printf(&b, "%s%d", k ? "," : " ", s->cpus[k]);
-        tb_printf(&b, "; /proc/PID/task/*/stat of the platform's main process (vmm, vcpu, "
-                      "vhost threads)");
-        for (size_t k = 0; k < nifs; k++)
-            tb_printf(&b, "; /sys/class/net/%s/statistics (%s)", ifs[k].ifname,
-                      ifs[k].role == EV_ROLE_INSTANCE ? "instance"
-                      : ifs[k].role == EV_ROLE_NIC    ? "nic"
-                                                      : "other");
-        tb_printf(&b, "\n");
-        if (ev_runner_load_argv(&argv, s, pt, ev_runner_load_bin(s, o), host, port, 0, &e) ==
-            EV_OK) {
-            ev_runner_quote_argv(line, sizeof line, argv);
-            tb_printf(&b, "    load (sampled): %s\n", line);
-        }
-        ev_runner_argv_free(argv);
-        tb_printf(&b, "    check the platform is alive; append record %s\n",
-                  o && o->results ? o->results : "RESULTS");
-        if (last)
-            tb_printf(&b, "  stop platform %s (SIGTERM, SIGKILL after %.6g s)\n", sp->id,
-                      s->stop_timeout_s);
-    }
-    ev_driver_free(d);
-    free(pts);
-    ev_recset_free(&done);
-    if (b.oom) {
-        free(b.s);
-        return ev_error_set(err, EV_ENOMEM, "out of memory");
-    }
-    if (!b.s) {
-        b.s = strdup("");
-        if (!b.s)
-            return ev_error_set(err, EV_ENOMEM, "out of memory");
-    }
-    *out = b.s;
-    return EV_OK;
-}
