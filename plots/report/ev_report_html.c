@@ -263,11 +263,19 @@ int ev_report_write_html(ev_report_plot_ctx *c, ev_error *err)
     if (c->paper)
         fputs(" The <a href=\"#paper\">paper section</a> draws the embedded calibration "
               "<strong>reconstructed</strong> from the paper's text.", f);
-    fputs("</p>\n<p>Sections: <a href=\"#inputs\">inputs</a> &middot; <a href=\"#rps\">requests "
-          "per second</a> &middot; <a href=\"#cpu\">CPU split</a> &middot; <a href=\"#packets\">"
-          "packet sizes</a>", f);
-    if (c->model_name[0])
+    fputs("</p>\n<p>Sections: <a href=\"#inputs\">inputs</a>", f);
+    if (c->nagg)
+        fputs(" &middot; <a href=\"#rps\">requests per second</a> &middot; <a href=\"#cpu\">CPU "
+              "split</a> &middot; <a href=\"#packets\">packet sizes</a>", f);
+    if (c->model_name[0] && c->nagg)
         fputs(" &middot; <a href=\"#model\">model</a>", f);
+    for (size_t i = 0; i < c->nchart; i++)
+        if (!strcmp(c->charts[i].section, "drift")) {
+            fputs(" &middot; <a href=\"#drift\">drift</a>", f);
+            break;
+        }
+    if (c->nxrows)
+        fputs(" &middot; <a href=\"#mixes\">measured mixes</a>", f);
     if (c->paper)
         fputs(" &middot; <a href=\"#paper\">paper (reconstructed)</a>", f);
     fputs("</p>\n", f);
@@ -284,6 +292,8 @@ int ev_report_write_html(ev_report_plot_ctx *c, ev_error *err)
         fputs("</ul>\n", f);
     }
 
+    if (!c->nagg) /* only measured mixes: no GET/SET curve to draw */
+        goto after_curves;
     fputs("<h2 id=\"rps\">Requests per second vs value size</h2>\n", f);
     fputs("<p class=\"small\">GET left, SET right. Mean over the repeats with a 95 % t-interval "
           "(error bars); each circle is one repeat. The dashed line marks the MTU: values above "
@@ -330,6 +340,7 @@ int ev_report_write_html(ev_report_plot_ctx *c, ev_error *err)
         }
         fputs("</tbody></table>\n", f);
     }
+after_curves:
 
     for (size_t i = 0; i < c->nchart; i++)
         if (!strcmp(c->charts[i].section, "drift")) {
