@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "ev_err.h"
 #include "ev_fit.h"
 #include "ev_fs.h"
@@ -663,9 +665,29 @@ static int cmd_inputs(int argc, char **argv)
         rc = ev_recset_load(&set, argv[f], 0, NULL, &err);
     if (rc == EV_OK)
         rc = ev_fit_inputs_derive_acks(in, set.recs, set.n, &rep, &nrep, &err);
-    if (rc == EV_OK)
-        rc = ev_fit_inputs_to_json(&text, in, notes) ? ev_error_set(&err, EV_ENOMEM,
-                                                                     "out of memory") : EV_OK;
+    if (rc == EV_OK) {
+        /* the base file's notes are kept, the derivation's note added */
+        const char *all[34];
+        int na = 0;
+        char *btext = NULL;
+        cJSON *broot = NULL;
+        if (base && ev_fs_read_all(&btext, NULL, base, NULL) == EV_OK &&
+            (broot = cJSON_Parse(btext)) != NULL) {
+            const cJSON *bn = cJSON_GetObjectItemCaseSensitive(broot, "notes"), *it;
+            if (cJSON_IsString(bn))
+                all[na++] = bn->valuestring;
+            if (cJSON_IsArray(bn))
+                cJSON_ArrayForEach(it, bn)
+                    if (cJSON_IsString(it) && na < 32)
+                        all[na++] = it->valuestring;
+        }
+        all[na++] = notes[0];
+        all[na] = NULL;
+        rc = ev_fit_inputs_to_json(&text, in, all) ? ev_error_set(&err, EV_ENOMEM,
+                                                                   "out of memory") : EV_OK;
+        cJSON_Delete(broot);
+        free(btext);
+    }
     if (rc == EV_OK) {
         for (k = 0; k < nrep; k++) {
             if (!rep[k].multi)

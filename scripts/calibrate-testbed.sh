@@ -242,6 +242,12 @@ if [ $quick = 1 ] || [ $measure_only = 1 ]; then
     exit 0
 fi
 
+# the pure ACKs per multi-segment message, from the packet counters (docs/model.md, "ACK
+# packets"): the given inputs plus ack_pkts_per_msg / ack_pkts_per_seg, written to OUT/inputs.json
+log "pure-ACK inputs from the packet counters -> $out/inputs.json"
+edgevirt-model inputs "$out/runs.jsonl" --derive-acks --inputs "$inputs" -o "$work/inputs.json" >&2 &&
+    mv "$work/inputs.json" "$out/inputs.json" || exit 1
+inputs="$out/inputs.json"
 log "fit -> $out/model.json"
 edgevirt-model fit "$out/model-input.jsonl" -o "$out/model.json" --name testbed-calibrated \
     --inputs "$inputs" > "$out/fit.txt" || exit 1
