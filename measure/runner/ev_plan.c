@@ -87,15 +87,19 @@ int ev_plan_build(ev_plan_point **out, size_t *n, const ev_spec *s, ev_error *er
                 pt->platform = p;
                 pt->repeat = (int)r;
                 pt->block = block;
-                if (pt->mix >= 0)
-                    snprintf(pt->id, sizeof pt->id, "%s%s%s/MIX-%s/c%u/P%u/r%d",
-                             s->tag[0] ? s->tag : "", s->tag[0] ? "/" : "", s->platforms[p].id,
-                             s->mixes[pt->mix].name, (unsigned)pt->clients,
-                             (unsigned)pt->pipeline, pt->repeat);
-                else
+                if (pt->mix >= 0) {
+                    int len = snprintf(pt->id, sizeof pt->id, "%s%s%s/MIX-%s/c%u/P%u/r%d",
+                                       s->tag[0] ? s->tag : "", s->tag[0] ? "/" : "",
+                                       s->platforms[p].id, s->mixes[pt->mix].name,
+                                       (unsigned)pt->clients, (unsigned)pt->pipeline,
+                                       pt->repeat);
+                    if (len >= (int)sizeof pt->id) /* cut to 127 bytes: still the resume key */
+                        pt->id[sizeof pt->id - 1] = '\0';
+                } else {
                     ev_plan_point_id(pt->id, sizeof pt->id, s->tag, s->platforms[p].id,
                                      pt->op, pt->value_size, pt->clients, pt->pipeline,
                                      pt->repeat);
+                }
                 if (s->anchor && s->restart != EV_SPEC_RESTART_POINT && s->anchor_every &&
                     (g + 1) % s->anchor_every == 0)
                     ev_plan__anchor(&pts[k++], s, p, r, block, ak++);

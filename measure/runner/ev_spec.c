@@ -262,7 +262,7 @@ static int load_mixes(ev_spec *s, const cJSON *w, const ev_json_ctx *sub, ev_err
             snprintf(m->name, sizeof m->name, "%.47s", prof.name);
         else {
             const char *b = strrchr(m->file, '/');
-            snprintf(m->name, sizeof m->name, "%s", b ? b + 1 : m->file);
+            snprintf(m->name, sizeof m->name, "%.47s", b ? b + 1 : m->file);
         }
         for (char *c = m->name; *c; c++) /* the name goes into the point id */
             if (*c == '/' || *c == ' ')
