@@ -92,4 +92,9 @@ int ev_report_write_html(ev_report_plot_ctx *c, ev_error *err);
 /* ev_report_paper.c: the embedded data/paper/runs.jsonl text, or NULL when the build had none. */
 const char *ev_report_paper_runs(void);
 
+/* ev_report_charts.c / ev_report_drift.c, called by ev_report_plot.c and each other. */
+void ev_report__lower(char *dst, size_t len, const char *s);
+int ev_report__drift(ev_report_plot_ctx *c, ev_error *err);
+int ev_report__mix_rows(ev_report_plot_ctx *c);
+
 #endif
