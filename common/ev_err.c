@@ -14,6 +14,7 @@ const char *ev_strerror(int err)
     case EV_ESCHEMA: return "schema violation";
     case EV_ERANGE: return "value out of range";
     case EV_ENOENT: return "not found";
+    case EV_EBUSY: return "in use by another process";
     case EV_ESYS: return "system call failed";
     case EV_ENOMEM: return "out of memory";
     case EV_EIO: return "I/O error";

@@ -19,6 +19,7 @@ typedef enum ev_err {
     EV_ESCHEMA = -4,   /* well-formed input that breaks its schema */
     EV_ERANGE = -5,    /* value out of its allowed range */
     EV_ENOENT = -6,    /* a named input (file, platform) does not exist */
+    EV_EBUSY = -7,     /* another process is writing that file (it holds the lock) */
     /* system: -100 .. -199 (exit status 1) */
     EV_ESYS = -100,    /* a system call failed; detail carries errno text */
     EV_ENOMEM = -101,

@@ -5,7 +5,8 @@ set -eu
 PKGS="build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
 libgsl-dev libhiredis-dev libcurl4-openssl-dev libcjson-dev libcmocka-dev
 gnuplot-nox redis-server redis-tools jq sysstat iproute2 ethtool procps
-qemu-system-x86 busybox-static cpio gzip kmod chromium"
+qemu-system-x86 busybox-static cpio gzip kmod chromium
+flex bison zip unzip patch help2man groff"
 # The VM test boots Debian's amd64 cloud kernel (scripts/build-guest.sh); that package exists
 # only on amd64. Elsewhere (the aarch64 gateway) the VM test skips with a message.
 if [ "$(dpkg --print-architecture)" = amd64 ]; then

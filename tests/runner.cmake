@@ -40,3 +40,12 @@ set_tests_properties(runner_vm PROPERTIES LABELS "vm;root" SKIP_RETURN_CODE 77 T
 # tests/test_data_files.c (formats) dispatches edgevirt.spec/1 files (data/specs/) to ev_spec_parse.
 target_link_libraries(test_data_files PRIVATE ev_runner)
 target_compile_definitions(test_data_files PRIVATE EV_HAVE_SPEC)
+
+# The real unikernel: edgevirt-measure run on the qemu unikraft-virtio platform (the Redis
+# unikernel of scripts/build-unikraft.sh under TCG) in a namespace + tap the test creates; skips
+# with a message where the image is not built (build-unikraft/ in the source tree, or
+# EV_UNIKRAFT_IMAGE). See docs/unikraft.md.
+add_test(NAME runner_unikraft COMMAND sh ${EV_TEST_DIR}/runner_unikraft.sh
+  ${CMAKE_SOURCE_DIR}/build-unikraft/redis_qemu-x86_64
+  $<TARGET_FILE:edgevirt-measure> $<TARGET_FILE:edgevirt-load>)
+set_tests_properties(runner_unikraft PROPERTIES LABELS "vm;root" SKIP_RETURN_CODE 77 TIMEOUT 180)

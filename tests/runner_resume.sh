@@ -5,7 +5,9 @@
 #     written is a complete record, and redis-server is gone;
 #  2. run again and SIGKILL it mid-sweep, then append a cut-off record (what a crash in the
 #     middle of a write leaves): the platform dies with the runner (PDEATHSIG);
-#  3. run again to the end: exit 0, a warning about the cut-off line, and every point id has
+#     while it runs, a second runner on the same file is refused at once (exit 2) naming the
+#     first one's pid (one writer per results file, an flock that goes with the process);
+#  3. run again to the end (the lock of the SIGKILLed runner is gone): exit 0, a warning about the cut-off line, and every point id has
 #     exactly one "ok" record: no point lost, none measured twice.
 set -u
 M=$1; L=$2
@@ -48,6 +50,10 @@ no_redis SIGTERM
 # 2. SIGKILL, then a cut-off record
 "$M" run "$T/spec.json" -o "$R" --load "$L" -q 2>"$T/err2" & PID=$!
 wait_lines $((n1 + 1))
+"$M" run "$T/spec.json" -o "$R" --load "$L" -q 2>"$T/err2b"; rc=$?
+[ $rc = 2 ] && ok || bad "second writer: exit $rc, expected 2 ($(cat "$T/err2b"))"
+grep -q "another process is writing it (pid $PID, edgevirt-measure run" "$T/err2b" && ok ||
+    bad "second writer: the holder is not named: $(cat "$T/err2b")"
 kill -KILL "$PID"; wait "$PID" 2>/dev/null; PID=
 n2=$(lines)
 [ "$n2" -gt "$n1" ] && ok || bad "SIGKILL: nothing recorded in the second run"

@@ -12,7 +12,9 @@
 #include "ev_model.h"
 #include "ev_fit.h"
 
+#include <cjson/cJSON.h>
 #include <dirent.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -84,6 +86,40 @@ static int load_crossval_json(const char *path, const char *text, ev_error *err)
     return ev_xval_check_json(text, path, err);
 }
 
+/* scripts/build-unikraft.sh's build record (data/unikraft-tcg/build-info.json): every source
+ * tree names its repository, reference and a full 40-hex commit. */
+static int load_unikraft_build(const char *path, const char *text, ev_error *err)
+{
+    cJSON *root = cJSON_Parse(text);
+    const cJSON *src, *t;
+    int n = 0, rc = EV_OK;
+    if (!root)
+        return ev_error_set(err, EV_EPARSE, "%s: not JSON", path);
+    src = cJSON_GetObjectItemCaseSensitive(root, "sources");
+    if (!cJSON_IsArray(src) || cJSON_GetArraySize(src) != 7)
+        rc = ev_error_set(err, EV_ESCHEMA, "%s: sources: expected the 7 trees", path);
+    if (rc != EV_OK)
+        src = NULL;
+    cJSON_ArrayForEach(t, src) {
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(t, "commit");
+        const cJSON *r = cJSON_GetObjectItemCaseSensitive(t, "repository");
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(t, "ref");
+        size_t k;
+        n++;
+        if (!cJSON_IsString(c) || strlen(c->valuestring) != 40 || !cJSON_IsString(r) ||
+            !strchr(r->valuestring, '/') || !cJSON_IsString(f) || !f->valuestring[0]) {
+            rc = ev_error_set(err, EV_ESCHEMA, "%s: sources[%d]: repository, ref and a 40-hex "
+                              "commit are required", path, n - 1);
+            break;
+        }
+        for (k = 0; k < 40; k++)
+            if (!strchr("0123456789abcdef", c->valuestring[k]))
+                rc = ev_error_set(err, EV_ESCHEMA, "%s: sources[%d].commit: not hex", path, n - 1);
+    }
+    cJSON_Delete(root);
+    return rc;
+}
+
 /* ===================== SCHEMA DISPATCH TABLE =====================
  * One row per file format. The coordinator registers the other loaders here when they land:
  *   { "edgevirt.model/1",   <wrapper around ev_model_parse> },    (model)
@@ -104,6 +140,7 @@ static const struct {
 #endif
     { EV_XVAL_SCHEMA, load_crossval_json }, /* calib: data/testbed/crossval/crossval.json */
     { EV_FIT_INPUTS_SCHEMA, load_inputs_json }, /* data/testbed/inputs.json */
+    { "edgevirt.unikraft-build/1", load_unikraft_build }, /* data/unikraft-tcg/build-info.json */
 };
 /* ================================================================= */
 

@@ -17,7 +17,9 @@ typedef struct qemu_priv {
     char kernel[PATH_MAX], initrd[PATH_MAX];
     char append[2048];
     char tap[32], mac[32], accel[8], cpu[64], machine[64], name[64];
-    long mem_mib;
+    char guest_gw[64];     /* unikraft: the gateway in the default kernel arguments, "" none */
+    long mem_mib, guest_prefix;
+    int unikraft_default_append; /* unikraft flavour, no "append": built from host and port */
     int vhost;
     char **extra;
 } qemu_priv;
@@ -35,7 +37,8 @@ static int qemu_parse(ev_driver *d, const cJSON *s, const char *path, ev_error *
 {
     static const char *const keys[] = {EV_DRV_COMMON_KEYS, "flavour", "qemu", "kernel", "initrd",
                                        "append", "mem_mib", "tap", "mac", "accel", "cpu",
-                                       "machine", "name", "extra_args", NULL};
+                                       "machine", "name", "extra_args", "guest_prefix",
+                                       "guest_gw", NULL};
     qemu_priv *q;
     int rc, linux_guest;
     if ((rc = ev_drv_check_keys(s, path, keys, err)) != EV_OK)
@@ -73,8 +76,22 @@ static int qemu_parse(ev_driver *d, const cJSON *s, const char *path, ev_error *
         (rc = ev_drv_get_str(s, path, "cpu", 0, "", q->cpu, sizeof q->cpu, err)) != EV_OK ||
         (rc = ev_drv_get_str(s, path, "machine", 0, "", q->machine, sizeof q->machine, err)) !=
             EV_OK ||
-        (rc = ev_drv_get_strv(s, path, "extra_args", 0, 0, &q->extra, err)) != EV_OK)
+        (rc = ev_drv_get_strv(s, path, "extra_args", 0, 0, &q->extra, err)) != EV_OK ||
+        (rc = ev_drv_get_int(s, path, "guest_prefix", 0, 24, 1, 32, &q->guest_prefix, err)) !=
+            EV_OK ||
+        (rc = ev_drv_get_str(s, path, "guest_gw", 0, "", q->guest_gw, sizeof q->guest_gw, err)) !=
+            EV_OK)
         return rc;
+    q->unikraft_default_append = !linux_guest && !cJSON_GetObjectItemCaseSensitive(s, "append");
+    if (!q->unikraft_default_append && (cJSON_GetObjectItemCaseSensitive(s, "guest_prefix") ||
+                                        cJSON_GetObjectItemCaseSensitive(s, "guest_gw")))
+        return ev_error_set(err, EV_ESCHEMA, "%s.%s: only used to build a Unikraft image's "
+                                             "kernel arguments when \"append\" is not given",
+                            path, cJSON_GetObjectItemCaseSensitive(s, "guest_prefix") ? "guest_prefix"
+                                                                                  : "guest_gw");
+    if (strpbrk(q->guest_gw, " :\"") )
+        return ev_error_set(err, EV_ESCHEMA, "%s.guest_gw: \"%s\" is not an IPv4 address", path,
+                            q->guest_gw);
     if (strcmp(q->accel, "kvm") && strcmp(q->accel, "tcg"))
         return ev_error_set(err, EV_ESCHEMA, "%s.accel: \"%s\" is not kvm or tcg", path, q->accel);
     {
@@ -125,7 +142,15 @@ static void qemu_argv(const ev_driver *d, const char *dir, ev_drv_argv *a)
         ev_drv_argv_add(a, "-initrd");
         ev_drv_argv_add(a, q->initrd);
     }
-    if (q->append[0]) {
+    if (q->unikraft_default_append) {
+        /* Unikraft >= 0.16 (uknetdev's libparam "netdev.ip=CIDR[:GW]", lwIP takes it) and Redis
+         * arguments after "--": the spec's port, reachable from the tap (protected mode would
+         * refuse a client without a password), no RDB snapshots (no disk in the unikernel) */
+        ev_drv_argv_add(a, "-append");
+        ev_drv_argv_addf(a, "netdev.ip=%s/%ld%s%s -- --port %d --protected-mode no --save \"\"",
+                         d->info.host, q->guest_prefix, q->guest_gw[0] ? ":" : "", q->guest_gw,
+                         d->info.port);
+    } else if (q->append[0]) {
         ev_drv_argv_add(a, "-append");
         ev_drv_argv_add(a, q->append);
     }

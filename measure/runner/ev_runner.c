@@ -1,6 +1,7 @@
 /* ev_runner.c - the experiment runner (see ev_runner.h). */
 #include "ev_runner.h"
 #include "ev_runner_int.h"
+#include "ev_lock.h"
 #include "ev_spawn.h"
 
 #include <errno.h>
@@ -561,8 +562,8 @@ static int wait_ready(run_state *st, ev_driver *d, ev_error *e)
     }
 }
 
-int ev_runner_run(ev_runner_summary *sum, const ev_spec *s, const ev_runner_options *o,
-                  ev_error *err)
+static int ev_runner__run_locked(ev_runner_summary *sum, const ev_spec *s,
+                                 const ev_runner_options *o, ev_error *err)
 {
     ev_plan_point *pts = NULL;
     size_t n = 0;
@@ -720,3 +721,19 @@ int ev_runner_run(ev_runner_summary *sum, const ev_spec *s, const ev_runner_opti
     return rc;
 }
 
+/* One writer per results file: the lock is taken before anything is read or measured, and
+ * goes with the process (ev_lock.h), so a resume after a crash takes it again. */
+int ev_runner_run(ev_runner_summary *sum, const ev_spec *s, const ev_runner_options *o,
+                  ev_error *err)
+{
+    ev_lock *lk = NULL;
+    int rc;
+    memset(sum, 0, sizeof *sum);
+    if (!o || !o->results)
+        return ev_error_set(err, EV_EUSAGE, "no results file given");
+    if ((rc = ev_lock_acquire(&lk, o->results, "edgevirt-measure run", 0, err)) != EV_OK)
+        return rc;
+    rc = ev_runner__run_locked(sum, s, o, err);
+    ev_lock_release(lk);
+    return rc;
+}

@@ -1,6 +1,7 @@
 /* testbed_main.c - edgevirt-testbed: set up, inspect and tear down the one-host testbed and
  * start emulated platform paths on it (docs/testbed.md). */
 #include "ev_testbed.h"
+#include "ev_lock.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -95,27 +96,20 @@ static void default_relay(char *buf, size_t len)
     }
 }
 
-/* Serialize commands that change one testbed (up, down, start/stop-platform): an flock on
- * RUN_DIR/PREFIX.lock, outside the state folder that `down` removes. The lock file stays.
- * RETURNS the fd (kept open until exit) or -1 with detail in err. */
-static int lock_testbed(const ev_testbed_options *o, ev_error *err)
+/* Serialize commands that change one testbed (up, down, start/stop-platform): ev_lock (flock,
+ * waiting) on RUN_DIR/PREFIX.lock, outside the state folder that `down` removes; the lock file
+ * stays, the lock goes with the process. Kept until exit. */
+static int lock_testbed(const ev_testbed_options *o, const char *cmd, ev_error *err)
 {
-    char path[300];
-    int fd;
+    static ev_lock *lk; /* reachable until exit (LeakSanitizer) */
+    char path[300], tool[64];
+    if (lk)
+        return 0;
     if (ev_fs_mkdirs(o->run_dir, err) != EV_OK)
         return -1;
-    snprintf(path, sizeof path, "%s/%s.lock", o->run_dir, o->prefix);
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        ev_error_sys(err, EV_ESYS, errno, "open %s", path);
-        return -1;
-    }
-    if (flock(fd, LOCK_EX) < 0) {
-        ev_error_sys(err, EV_ESYS, errno, "lock %s", path);
-        close(fd);
-        return -1;
-    }
-    return fd;
+    snprintf(path, sizeof path, "%s/%s", o->run_dir, o->prefix);
+    snprintf(tool, sizeof tool, "edgevirt-testbed %s", cmd);
+    return ev_lock_acquire(&lk, path, tool, 1, err) == EV_OK ? 0 : -1; /* held until exit */
 }
 
 int main(int argc, char **argv)
@@ -248,7 +242,7 @@ int main(int argc, char **argv)
                                      argv[optind]), &err);
         if ((rc = ev_testbed_options_validate(&c.o, &err)) != EV_OK)
             return fail(rc, &err);
-        if (geteuid() == 0 && lock_testbed(&c.o, &err) < 0)
+        if (geteuid() == 0 && lock_testbed(&c.o, cmd, &err) < 0)
             return fail(EV_ESYS, &err);
         fprintf(stderr, "edgevirt-testbed: up %s (mtu %d, offloads %s, gateway quota %g "
                 "cores)...\n", c.o.prefix, c.o.mtu, c.o.offload ? "on" : "off",
@@ -262,7 +256,7 @@ int main(int argc, char **argv)
         if (optind < argc)
             return fail(ev_error_set(&err, EV_EUSAGE, "down: unexpected argument '%s'",
                                      argv[optind]), &err);
-        if (geteuid() == 0 && lock_testbed(&c.o, &err) < 0)
+        if (geteuid() == 0 && lock_testbed(&c.o, cmd, &err) < 0)
             return fail(EV_ESYS, &err);
         if ((rc = ev_testbed_down(&rep, c.o.prefix, c.o.run_dir, &err)) != EV_OK)
             return fail(rc, &err);
@@ -300,7 +294,7 @@ int main(int argc, char **argv)
         if (!c.relay[0])
             default_relay(c.relay, sizeof c.relay);
         c.po.relay_path = c.relay;
-        if (geteuid() == 0 && lock_testbed(&c.o, &err) < 0)
+        if (geteuid() == 0 && lock_testbed(&c.o, cmd, &err) < 0)
             return fail(EV_ESYS, &err);
         if ((rc = ev_testbed_platform_start(&p, c.o.prefix, c.o.run_dir, &c.po, &err)) != EV_OK)
             return fail(rc, &err);
@@ -313,7 +307,7 @@ int main(int argc, char **argv)
         if (optind < argc || (!c.have_port && !c.all) || (c.have_port && c.all))
             return fail(ev_error_set(&err, EV_EUSAGE, "stop-platform: give --port P or --all"),
                         &err);
-        if (geteuid() == 0 && lock_testbed(&c.o, &err) < 0)
+        if (geteuid() == 0 && lock_testbed(&c.o, cmd, &err) < 0)
             return fail(EV_ESYS, &err);
         if ((rc = ev_testbed_platform_stop(c.o.prefix, c.o.run_dir, c.all ? 0 : c.po.port,
                                            &err)) != EV_OK)
