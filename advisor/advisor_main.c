@@ -1,6 +1,9 @@
 /* advisor_main.c - edgevirt-advisor: which platform should host my Redis-style service?
  * Thin main: parse, validate, run, write, free. The work is in ev_advisor (this folder). */
 #include "ev_advisor.h"
+#include "ev_version.h"
+#include <cjson/cJSON.h>
+#include <gsl/gsl_version.h>
 #include "ev_fs.h"
 
 #include <errno.h>
@@ -201,6 +204,13 @@ static int apply(cli *c, const flag *f, ev_error *err)
     return rc;
 }
 
+static void print_version(const char *tool)
+{
+    char buf[512];
+    const ev_libver libs[] = { EV_LIBVER_GSL, EV_LIBVER_CJSON };
+    fputs(ev_version_text(buf, sizeof buf, tool, libs, sizeof libs / sizeof libs[0]), stdout);
+}
+
 static int parse(cli *c, int argc, char **argv, ev_error *err)
 {
     static const struct option lo[] = {
@@ -232,7 +242,7 @@ static int parse(cli *c, int argc, char **argv, ev_error *err)
             fputs(usage, stdout);
             return 1;
         case O_VERSION:
-            printf("edgevirt-advisor %s\n", EV_VERSION);
+            print_version("edgevirt-advisor");
             return 1;
         case O_PROFILE: c->profile = optarg; break;
         case O_MODEL: c->model = optarg; break;

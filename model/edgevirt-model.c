@@ -1,6 +1,9 @@
 /* edgevirt-model - fit, show and query the edgevirt cost model (docs/model.md).
  * Thin main: option parsing, then libedgevirt-model does the work; this file only formats. */
 #include <getopt.h>
+#include "ev_version.h"
+#include <cjson/cJSON.h>
+#include <gsl/gsl_version.h>
 #include <math.h>
 #include <errno.h>
 #include <stdio.h>
@@ -31,6 +34,7 @@ static const char *const usage_main =
     "  score MODEL RUNS.jsonl...         a model's error on records (no refit)\n"
     "  inputs RUNS.jsonl --derive-acks   the platforms' pure-ACK inputs from packet counters\n"
     "\n"
+    "`edgevirt-model --version` prints the version and the library versions.\n"
     "`edgevirt-model COMMAND --help` describes each command. Exit status: 0 ok, 1 runtime\n"
     "failure, 2 usage error or bad input.\n";
 
@@ -729,8 +733,19 @@ static int finish(int rc)
     return rc;
 }
 
+static void print_version(const char *tool)
+{
+    char buf[512];
+    const ev_libver libs[] = { EV_LIBVER_GSL, EV_LIBVER_CJSON };
+    fputs(ev_version_text(buf, sizeof buf, tool, libs, sizeof libs / sizeof libs[0]), stdout);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
+        print_version("edgevirt-model");
+        return 0;
+    }
     const char *cmd;
     if (argc < 2)
         return usage_error(usage_main, "%s", "a COMMAND is required");

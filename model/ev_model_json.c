@@ -6,6 +6,9 @@
 #include "ev_json.h"
 #include "ev_fs.h"
 
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_matrix.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +39,39 @@ static int ev_mj__nums(const cJSON *arr, double *out, int n, const ev_json_ctx *
     return EV_OK;
 }
 
+/* Physical range of a cost parameter: every parameter is CPU seconds per request, packet,
+ * segment or byte, so its magnitude stays below 1 s (a fit may dip slightly below 0). */
+#define EV_MJ__MAX_COST 1.0
+
+/* The covariance must be positive semidefinite: its smallest eigenvalue (gsl_eigen_symm) not
+ * below -1e-9 of the largest magnitude (rounding of a written-out matrix). */
+static int ev_mj__psd(const double *cov, double *min_eig)
+{
+    double a[EV_NPARAM * EV_NPARAM], ev[EV_NPARAM], big = 0, lo = HUGE_VAL;
+    gsl_matrix_view m;
+    gsl_vector_view e;
+    gsl_eigen_symm_workspace *w = gsl_eigen_symm_alloc(EV_NPARAM);
+    gsl_error_handler_t *old;
+    int rc, i;
+    if (!w)
+        return EV_ENOMEM;
+    memcpy(a, cov, sizeof a);
+    m = gsl_matrix_view_array(a, EV_NPARAM, EV_NPARAM);
+    e = gsl_vector_view_array(ev, EV_NPARAM);
+    old = gsl_set_error_handler_off();
+    rc = gsl_eigen_symm(&m.matrix, &e.vector, w);
+    gsl_set_error_handler(old);
+    gsl_eigen_symm_free(w);
+    if (rc)
+        return EV_EMODEL;
+    for (i = 0; i < EV_NPARAM; i++) {
+        big = fmax(big, fabs(ev[i]));
+        lo = fmin(lo, ev[i]);
+    }
+    *min_eig = lo;
+    return lo >= -1e-9 * big ? EV_OK : EV_ERANGE;
+}
+
 static int ev_mj__category(ev_param_set *ps, const cJSON *o, const ev_json_ctx *ctx,
                            ev_error *err)
 {
@@ -47,6 +83,12 @@ static int ev_mj__category(ev_param_set *ps, const cJSON *o, const ev_json_ctx *
     TRY(ev_json_check_keys(o, keys, ctx, err));
     TRY(ev_json_get_array(o, "values", &a, 1, ctx, err));
     TRY(ev_mj__nums(a, ps->value, EV_NPARAM, ctx, "values", err));
+    for (i = 0; i < EV_NPARAM; i++)
+        if (!(fabs(ps->value[i]) < EV_MJ__MAX_COST))
+            TRY(ev_json_fail(err, EV_ERANGE, ctx, "values",
+                             "element %d (%s) is %g: a CPU cost must lie between -1 and 1 s",
+                             i, ev_model_param_names[i], ps->value[i]));
+    i = 0;
     TRY(ev_json_get_array(o, "identified", &a, 1, ctx, err));
     if (cJSON_GetArraySize(a) != EV_NPARAM)
         TRY(ev_json_fail(err, EV_ESCHEMA, ctx, "identified", "must be an array of %d booleans",
@@ -72,11 +114,25 @@ static int ev_mj__category(ev_param_set *ps, const cJSON *o, const ev_json_ctx *
         if (ps->cov[i * EV_NPARAM + i] < 0)
             TRY(ev_json_fail(err, EV_ERANGE, ctx, "covariance",
                              "diagonal element %d is negative", i));
+        for (j = 0; j < EV_NPARAM; j++)
+            if (!(fabs(ps->cov[i * EV_NPARAM + j]) < EV_MJ__MAX_COST * EV_MJ__MAX_COST))
+                TRY(ev_json_fail(err, EV_ERANGE, ctx, "covariance",
+                                 "element [%d][%d] is %g: a variance of CPU costs must lie "
+                                 "below 1 s^2", i, j, ps->cov[i * EV_NPARAM + j]));
         for (j = 0; j < i; j++)
             if (fabs(ps->cov[i * EV_NPARAM + j] - ps->cov[j * EV_NPARAM + i]) >
                 1e-9 * (fabs(ps->cov[i * EV_NPARAM + j]) + fabs(ps->cov[j * EV_NPARAM + i])) +
                     1e-300)
                 TRY(ev_json_fail(err, EV_ESCHEMA, ctx, "covariance", "is not symmetric"));
+    }
+    {
+        double lo = 0;
+        int prc = ev_mj__psd(ps->cov, &lo);
+        if (prc == EV_ERANGE)
+            TRY(ev_json_fail(err, EV_ERANGE, ctx, "covariance",
+                             "is not positive semidefinite (smallest eigenvalue %g)", lo));
+        if (prc != EV_OK)
+            TRY(ev_json_fail(err, prc, ctx, "covariance", "its eigenvalues cannot be computed"));
     }
     ps->scale = 1;
     TRY(ev_json_get_num(o, "chi2", &ps->chi2, 0, INFINITY, 0, ctx, err));
@@ -99,6 +155,7 @@ static int ev_mj__platform(ev_model *m, const cJSON *o, const ev_json_ctx *ctx, 
     double mac = 0;
     const cJSON *inputs, *cats, *diag, *co, *arr;
     ev_platform_info pi;
+    ev_param_set cat_ps[EV_NCAT];
     ev_json_ctx sub;
     size_t idx;
 
@@ -141,6 +198,29 @@ static int ev_mj__platform(ev_model *m, const cJSON *o, const ev_json_ctx *ctx, 
             ev_json_ctx_sub(&sub, &cctx, ev_cpu_names[c], buf, sizeof buf);
             TRY(ev_mj__category(&ps, co, &sub, err));
             TRY(ev_model_set_params(m, idx, c, &ps));
+            memcpy(&cat_ps[c], &ps, sizeof ps);
+        }
+        /* the whole request must cost CPU: above 0 and below 1 s per request, for GET and SET
+         * at a small and a large value (what every prediction divides by) */
+        for (c = 0; c < 4; c++) {
+            static const double sizes[2] = { 64, 16384 };
+            ev_conditions cond = EV_CONDITIONS_INIT;
+            ev_op op = (c & 1) ? EV_OP_SET : EV_OP_GET;
+            double row[EV_NPARAM], dtot = 0;
+            ev_counts k;
+            int q, j2;
+            TRY(ev_model_counts(&k, &pi, op, sizes[c >> 1], &cond, err));
+            ev_model__design_row(row, op, &k);
+            for (q = 0; q < EV_NCAT; q++) {
+                double dc = 0;
+                for (j2 = 0; j2 < EV_NPARAM; j2++)
+                    dc += row[j2] * cat_ps[q].value[j2];
+                dtot += dc > 0 ? dc : 0;
+            }
+            if (!(dtot > 0) || !(dtot < 1.0))
+                TRY(ev_json_fail(err, EV_ERANGE, &cctx, NULL,
+                                 "the CPU cost of one %s of %.0f B is %g s: it must lie above 0 "
+                                 "and below 1 s", ev_op_name(op), sizes[c >> 1], dtot));
         }
     }
     TRY(ev_json_get_obj(o, "diagnostics", &diag, 0, ctx, err));

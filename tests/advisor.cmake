@@ -26,3 +26,12 @@ if(TARGET edgevirt-advisor)
            -P ${CMAKE_CURRENT_SOURCE_DIR}/test_advisor_cli.cmake.in)
   set_tests_properties(advisor_cli PROPERTIES LABELS "unit")
 endif()
+
+# Numbers in model files (issue 20): costs out of range, non-finite, non-PSD covariances and
+# requests that cost no CPU are exit 2 naming file and field; the accepted extremes print no
+# nan/inf in any advisor or edgevirt-model output.
+if(TARGET edgevirt-advisor AND TARGET edgevirt-model-cli)
+  add_test(NAME model_ranges COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/model_ranges.sh
+    $<TARGET_FILE:edgevirt-advisor> $<TARGET_FILE:edgevirt-model-cli> ${EV_DATA_DIR})
+  set_tests_properties(model_ranges PROPERTIES LABELS "unit" SKIP_RETURN_CODE 77 TIMEOUT 120)
+endif()

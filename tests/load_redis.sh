@@ -15,19 +15,26 @@ pass=0; fail=0
 ok() { if [ "$1" = 0 ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $2" >&2; fi; }
 check() { local d=$1; shift; if "$@"; then ok 0 "$d"; else ok 1 "$d"; fi; }
 
-free_port() { local p; for _ in $(seq 200); do p=$((20000 + RANDOM % 40000)); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; return 1; }
+free_port() { local p; for _ in $(seq 200); do p=$((20000 + RANDOM % 12000)); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; return 1; }
 TMP=$(mktemp -d)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"; }
 trap cleanup EXIT INT TERM
 
-start_redis() { # -> sets PORT and RPID
-  PORT=$(free_port) || { echo "no free port" >&2; exit 1; }
-  redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --enable-debug-command yes --unixsocket "$TMP/redis-$PORT.sock" >"$TMP/redis-$PORT.log" 2>&1 &
-  RPID=$!
-  PIDS+=("$RPID")
-  for _ in $(seq 100); do [ "$(redis-cli -p "$PORT" ping 2>/dev/null)" = PONG ] && return; sleep 0.05; done
-  echo "redis-server did not start" >&2; exit 1
+start_redis() { # -> sets PORT and RPID; retries on another port if the first one was taken
+  for _try in 1 2 3; do
+    PORT=$(free_port) || { echo "no free port" >&2; exit 1; }
+    redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --enable-debug-command yes --unixsocket "$TMP/redis-$PORT.sock" >"$TMP/redis-$PORT.log" 2>&1 &
+    RPID=$!
+    PIDS+=("$RPID")
+    # up to 20 s: a loaded CI machine (ctest -j, sanitizer builds) can be slow to fork+exec
+    for _ in $(seq 400); do
+      [ "$(redis-cli -p "$PORT" ping 2>/dev/null)" = PONG ] && return
+      kill -0 "$RPID" 2>/dev/null || break # it exited (port taken by another test): next port
+      sleep 0.05
+    done
+  done
+  echo "redis-server did not start; its last log:" >&2; tail -5 "$TMP/redis-$PORT.log" >&2; exit 1
 }
 jqe() { jq -e "$@" >/dev/null; }
 rc() { redis-cli -p "$PORT" "$@"; }

@@ -1,5 +1,8 @@
 /* edgevirt-load - thin main: parse, validate, run, write, exit code. docs/edgevirt-load.md */
 #include "ev_loadgen.h"
+#include "ev_version.h"
+#include <cjson/cJSON.h>
+#include <hiredis/hiredis.h>
 #include "ev_loadopts.h"
 #include "ev_loadout.h"
 
@@ -29,6 +32,13 @@ static void progress(const ev_load_progress *p, void *payload)
             (unsigned long long)p->done, p->elapsed_s);
 }
 
+static void print_version(const char *tool)
+{
+    char buf[512];
+    const ev_libver libs[] = { EV_LIBVER_HIREDIS, EV_LIBVER_CJSON };
+    fputs(ev_version_text(buf, sizeof buf, tool, libs, sizeof libs / sizeof libs[0]), stdout);
+}
+
 int main(int argc, char **argv)
 {
     ev_load_options o;
@@ -40,7 +50,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (rc == EV_OK && o.version) {
-        printf("edgevirt-load %s\n", EV_VERSION);
+        print_version("edgevirt-load");
         return 0;
     }
     if (rc == EV_OK)

@@ -1,6 +1,11 @@
 /* edgevirt-measure - thin main: parse, load the spec, run / plan / validate, report.
  * docs/edgevirt-measure.md */
 #include <getopt.h>
+#include "ev_version.h"
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <gsl/gsl_version.h>
+#include <hiredis/hiredis.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -106,6 +111,13 @@ static int fail(int code, const char *msg)
     return code;
 }
 
+static void print_version(const char *tool)
+{
+    char buf[512];
+    const ev_libver libs[] = { EV_LIBVER_HIREDIS, EV_LIBVER_GSL, EV_LIBVER_CJSON, EV_LIBVER_CURL };
+    fputs(ev_version_text(buf, sizeof buf, tool, libs, sizeof libs / sizeof libs[0]), stdout);
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -125,7 +137,7 @@ int main(int argc, char **argv)
         case 'L': load = optarg; break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage_text, stdout); return 0;
-        case 'V': printf("edgevirt-measure %s\n", EV_VERSION); return 0;
+        case 'V': print_version("edgevirt-measure"); return 0;
         default:
             fprintf(stderr, "edgevirt-measure: unknown or incomplete option '%s'\n%s",
                     argv[optind - 1], usage_text);
@@ -147,7 +159,7 @@ int main(int argc, char **argv)
             case 'L': load = optarg; break;
             case 'q': quiet = 1; break;
             case 'h': fputs(usage_text, stdout); return 0;
-            case 'V': printf("edgevirt-measure %s\n", EV_VERSION); return 0;
+            case 'V': print_version("edgevirt-measure"); return 0;
             default:
                 fprintf(stderr, "edgevirt-measure: unknown or incomplete option '%s'\n",
                         argv[optind - 1]);

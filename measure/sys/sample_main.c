@@ -1,6 +1,8 @@
 /* edgevirt-sample: run a command and print the CPU / thread / interface accounting of exactly
  * the window in which it ran, as JSON (docs/measurement.md). Thin main over ev_sys. */
 #include "ev_sampler.h"
+#include "ev_version.h"
+#include <cjson/cJSON.h>
 #include "ev_sampler_json.h"
 #include "ev_fs.h"
 
@@ -44,7 +46,8 @@ static void usage(FILE *f)
           "  --no-series         leave the series out of the output\n"
           "  --root DIR          read DIR/proc and DIR/sys instead of /proc and /sys\n"
           "  -o, --output FILE   write the JSON to FILE (atomically) instead of stdout\n"
-          "  -h, --help          this text\n\n"
+          "  -h, --help          this text\n"
+          "  -V, --version       version and library versions\n\n"
           "Exit status: 0 when sampling worked and COMMAND exited 0; 1 when COMMAND failed or\n"
           "sampling failed at run time (the JSON is still printed when sampling worked, with\n"
           "\"command_status\"); 2 for bad arguments.\n"
@@ -183,8 +186,19 @@ static int parse_args(sample_config *c, int argc, char **argv, ev_error *err)
     return EV_OK;
 }
 
+static void print_version(const char *tool)
+{
+    char buf[512];
+    const ev_libver libs[] = { EV_LIBVER_CJSON };
+    fputs(ev_version_text(buf, sizeof buf, tool, libs, sizeof libs / sizeof libs[0]), stdout);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
+        print_version("edgevirt-sample");
+        return 0;
+    }
     sample_config c;
     ev_sampler_options o = EV_SAMPLER_OPTIONS_INIT;
     ev_sampler *s = NULL;

@@ -1,5 +1,7 @@
 /* relay_main.c - edgevirt-relay: the userspace relay CLI (see ev_relay.h, docs/testbed.md). */
 #include "ev_relay.h"
+#include "ev_version.h"
+#include <cjson/cJSON.h>
 #include "ev_testbed_parse.h"
 
 #include <getopt.h>
@@ -36,6 +38,7 @@ static void usage(FILE *f)
         "      --no-nodelay           leave Nagle's algorithm on (for experiments only)\n"
         "      --stats                print the counters as JSON on stderr when stopping\n"
         "  -h, --help                 this text\n"
+        "  -V, --version              version and library versions\n"
         "\n"
         "Stops on SIGTERM or SIGINT. Exit status: 0 stopped by a signal, 1 runtime failure,\n"
         "2 usage error.\n");
@@ -59,8 +62,19 @@ static int split_hostport(char *host, size_t hlen, long *port, const char *s, in
     return ev_testbed_parse_int(port, ps, 0, 65535, "port", err);
 }
 
+static void print_version(const char *tool)
+{
+    char buf[512];
+    const ev_libver libs[] = { EV_LIBVER_CJSON };
+    fputs(ev_version_text(buf, sizeof buf, tool, libs, sizeof libs / sizeof libs[0]), stdout);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
+        print_version("edgevirt-relay");
+        return 0;
+    }
     static const struct option longopts[] = {
         { "listen", required_argument, NULL, 'l' },
         { "connect", required_argument, NULL, 'c' },

@@ -1,6 +1,8 @@
 /* testbed_main.c - edgevirt-testbed: set up, inspect and tear down the one-host testbed and
  * start emulated platform paths on it (docs/testbed.md). */
 #include "ev_testbed.h"
+#include "ev_version.h"
+#include <cjson/cJSON.h>
 #include "ev_lock.h"
 
 #include <errno.h>
@@ -50,6 +52,7 @@ static void usage(FILE *f)
 EV_TESTBED_DEFAULT_PREFIX "client, " EV_TESTBED_DEFAULT_PREFIX "gateway)\n"
 "  --run-dir DIR     state folder (default " EV_TESTBED_DEFAULT_RUN_DIR ")\n"
 "  -h, --help        this text\n"
+"  -V, --version     version and library versions\n"
 "\n"
 "Exit status: 0 success, 1 runtime failure (also: not root), 2 usage or bad value.\n"
 "See docs/testbed.md.\n");
@@ -112,8 +115,19 @@ static int lock_testbed(const ev_testbed_options *o, const char *cmd, ev_error *
     return ev_lock_acquire(&lk, path, tool, 1, err) == EV_OK ? 0 : -1; /* held until exit */
 }
 
+static void print_version(const char *tool)
+{
+    char buf[512];
+    const ev_libver libs[] = { EV_LIBVER_CJSON };
+    fputs(ev_version_text(buf, sizeof buf, tool, libs, sizeof libs / sizeof libs[0]), stdout);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
+        print_version("edgevirt-testbed");
+        return 0;
+    }
     static const struct option longopts[] = {
         { "prefix", required_argument, NULL, 'p' },
         { "run-dir", required_argument, NULL, 'R' },

@@ -3,6 +3,9 @@
  * Only this file prints and chooses exit codes (0 ok, 1 runtime failure or regression with
  * --fail-on-regression, 2 usage or bad input). Manual: docs/edgevirt-report.md. */
 #include <errno.h>
+#include "ev_version.h"
+#include <cjson/cJSON.h>
+#include <gsl/gsl_version.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -258,6 +261,13 @@ static int ev_report_run_plot(const ev_report_cli *c, ev_error *err)
     return EV_OK;
 }
 
+static void print_version(const char *tool)
+{
+    char buf[512];
+    const ev_libver libs[] = { EV_LIBVER_GSL, EV_LIBVER_CJSON };
+    fputs(ev_version_text(buf, sizeof buf, tool, libs, sizeof libs / sizeof libs[0]), stdout);
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "C");
@@ -270,7 +280,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!rc && help == 2) {
-        printf("edgevirt-report %s\n", EV_VERSION);
+        print_version("edgevirt-report");
         return 0;
     }
     if (!rc)
