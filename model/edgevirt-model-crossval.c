@@ -33,7 +33,7 @@ static void xv_scheme_label(char *what, size_t n, int sch)
 }
 
 static const char *const usage_crossval =
-    "usage: edgevirt-model crossval RUNS.jsonl... [--by size|mtu|both] [--json | --csv]\n"
+    "Usage: edgevirt-model crossval RUNS.jsonl... [--by size|mtu|both] [--json | --csv]\n"
     "                               [--out DIR] [--min-busy PCT] [--client-rtt S] [--sigma PP]\n"
     "                               [--corr-limit R] [--inputs FILE]\n"
     "                               [--guest-pkt-bytes ID=BYTES]...\n"
@@ -635,7 +635,7 @@ int cmd_crossval(int argc, char **argv)
 int cmd_score(int argc, char **argv);
 
 static const char *const usage_score =
-    "usage: edgevirt-model score MODEL.json RUNS.jsonl... [--json | --csv] [--min-busy PCT]\n"
+    "Usage: edgevirt-model score MODEL.json RUNS.jsonl... [--json | --csv] [--min-busy PCT]\n"
     "\n"
     "Scores a model on run records it may never have seen (another day, unseen sizes or\n"
     "MTUs, a re-anchored calibration, docs/calibration.md): every usable record of a platform\n"

@@ -16,7 +16,7 @@
 int cmd_rescale(int argc, char **argv);
 
 static const char *const usage_rescale =
-    "usage: edgevirt-model rescale MODEL.json --anchors RUNS.jsonl [--anchors RUNS.jsonl]...\n"
+    "Usage: edgevirt-model rescale MODEL.json --anchors RUNS.jsonl [--anchors RUNS.jsonl]...\n"
     "                              -o NEW.json [--name NAME] [--anchor-sd F] [--json]\n"
     "\n"
     "Re-anchors a calibration to today's host: a few new run records per platform (anchors,\n"

@@ -19,27 +19,34 @@
 #include "ev_record.h"
 
 static const char *const usage_main =
-    "usage: edgevirt-model COMMAND [OPTIONS]\n"
+    "Usage: edgevirt-model COMMAND [OPTIONS]\n"
     "\n"
     "The edgevirt cost model: CPU demand per request from packet, segment and byte counts,\n"
     "throughput = min(CPU, wire, closed-loop client bound). See docs/model.md.\n"
     "\n"
-    "commands:\n"
-    "  fit RUNS.jsonl... -o MODEL.json   fit the model to run records\n"
-    "  show [MODEL.json]                 print a model (default: the embedded paper calibration)\n"
-    "  predict --op GET|SET --size BYTES predict RPS and CPU for every platform\n"
-    "  validate FILE...                  check run record files (.jsonl) and model files\n"
-    "  crossval RUNS.jsonl...            leave-one-size-out / leave-one-MTU-out validation\n"
-    "  rescale MODEL --anchors RUNS -o NEW  re-anchor a calibration with a few new runs\n"
-    "  score MODEL RUNS.jsonl...         a model's error on records (no refit)\n"
-    "  inputs RUNS.jsonl --derive-acks   the platforms' pure-ACK inputs from packet counters\n"
+    "Commands:\n"
+    "  fit RUNS.jsonl... -o MODEL.json\n"
+    "                    fit the model to run records\n"
+    "  show [MODEL.json]\n"
+    "                    print a model (default: the embedded paper calibration)\n"
+    "  predict --op GET|SET --size BYTES\n"
+    "                    predict RPS and CPU for every platform\n"
+    "  validate FILE...  check run record files (.jsonl) and model files\n"
+    "  crossval RUNS.jsonl...\n"
+    "                    leave-one-size-out / leave-one-MTU-out validation\n"
+    "  rescale MODEL --anchors RUNS -o NEW\n"
+    "                    re-anchor a calibration with a few new runs\n"
+    "  score MODEL RUNS.jsonl...\n"
+    "                    a model's error on records (no refit)\n"
+    "  inputs RUNS.jsonl --derive-acks\n"
+    "                    the platforms' pure-ACK inputs from packet counters\n"
     "\n"
     "`edgevirt-model --version` prints the version and the library versions.\n"
     "`edgevirt-model COMMAND --help` describes each command. Exit status: 0 ok, 1 runtime\n"
     "failure, 2 usage error or bad input.\n";
 
 static const char *const usage_fit =
-    "usage: edgevirt-model fit RUNS.jsonl... -o MODEL.json [--name NAME] [--client-rtt S]\n"
+    "Usage: edgevirt-model fit RUNS.jsonl... -o MODEL.json [--name NAME] [--client-rtt S]\n"
     "                          [--sigma PP] [--corr-limit R] [--inputs FILE]\n"
     "                          [--guest-pkt-bytes ID=BYTES]...\n"
     "\n"
@@ -68,14 +75,14 @@ static const char *const usage_fit =
     "                      use them too\n";
 
 static const char *const usage_show =
-    "usage: edgevirt-model show [MODEL.json] [--json]\n"
+    "Usage: edgevirt-model show [MODEL.json] [--json]\n"
     "\n"
     "Prints the model's platforms, segmentation inputs, parameters +- standard error and fit\n"
     "notes. Without MODEL.json: the embedded default (the paper's reconstructed calibration).\n"
     "  --json   print the model file itself\n";
 
 static const char *const usage_predict =
-    "usage: edgevirt-model predict --op GET|SET --size BYTES [--model MODEL.json] [--mtu N]\n"
+    "Usage: edgevirt-model predict --op GET|SET --size BYTES [--model MODEL.json] [--mtu N]\n"
     "                              [--link-rate BPS] [--clients N] [--pipeline P]\n"
     "                              [--key-size BYTES] [--platform ID] [--json | --csv]\n"
     "\n"
@@ -94,7 +101,7 @@ static const char *const usage_predict =
     "  --csv            one header line, one line per platform\n";
 
 static const char *const usage_validate =
-    "usage: edgevirt-model validate FILE...\n"
+    "Usage: edgevirt-model validate FILE...\n"
     "\n"
     "Loads each file strictly: *.jsonl as run records (edgevirt.run/1), anything else as a\n"
     "model file (edgevirt.model/1). Prints \"FILE: ok\" lines; on the first bad file prints the\n"
@@ -617,7 +624,7 @@ static int cmd_validate(int argc, char **argv)
 /* ---------------------------------------------------------------- inputs */
 
 static const char *const usage_inputs =
-    "usage: edgevirt-model inputs RUNS.jsonl... --derive-acks [--inputs BASE.json]\n"
+    "Usage: edgevirt-model inputs RUNS.jsonl... --derive-acks [--inputs BASE.json]\n"
     "                             [-o OUT.json]\n"
     "\n"
     "Derives the platforms' pure-ACK inputs (ack_pkts_per_msg, ack_pkts_per_seg;\n"

@@ -27,7 +27,7 @@ if(TARGET ev_report)
     set_tests_properties(report_cli_${name} PROPERTIES LABELS "unit")
   endfunction()
   set(F ${EV_REPORT_FIX})
-  ev_report_cli(help 0 "usage: edgevirt-report compare" --help)
+  ev_report_cli(help 0 "Usage: edgevirt-report compare" --help)
   ev_report_cli(self 0 "0 significant changes, 0 regressions"
                 compare ${F}/base.jsonl ${F}/base.jsonl --fail-on-regression)
   ev_report_cli(scaled 0 "12 significant changes, 12 regressions"

@@ -64,7 +64,7 @@ grep -q "1 points already recorded (skipped), 0 to run" "$T/plan2.txt" && ok || 
 
 # exit codes
 "$M" --help >"$T/help" 2>&1; rc=$?
-[ $rc = 0 ] && grep -q "usage: edgevirt-measure run SPEC" "$T/help" && ok || bad "--help: exit $rc"
+[ $rc = 0 ] && grep -q "Usage: edgevirt-measure run SPEC" "$T/help" && ok || bad "--help: exit $rc"
 "$M" >/dev/null 2>&1; [ $? = 2 ] && ok || bad "no command must exit 2"
 "$M" run "$T/touch.json" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q "run needs -o" "$T/err" && ok || bad "run without -o: exit $rc"

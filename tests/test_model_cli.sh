@@ -21,7 +21,7 @@ has() { # has FILE TEXT
 
 for c in "" fit show predict validate; do
     expect 0 "$cli" $c --help
-    has "$tmp/out" "usage: edgevirt-model"
+    has "$tmp/out" "Usage: edgevirt-model"
 done
 expect 2 "$cli"
 expect 2 "$cli" frobnicate

@@ -27,7 +27,7 @@ static void on_signal(int sig)
 }
 
 static const char usage_text[] =
-    "usage: edgevirt-measure run SPEC -o RESULTS.jsonl [--dry-run] [--load PATH] [-q]\n"
+    "Usage: edgevirt-measure run SPEC -o RESULTS.jsonl [--dry-run] [--load PATH] [-q]\n"
     "       edgevirt-measure plan SPEC [-o RESULTS.jsonl] [--load PATH]\n"
     "       edgevirt-measure validate SPEC\n"
     "       edgevirt-measure --help | --version\n"

@@ -17,7 +17,7 @@
 #include "ev_report_plot.h"
 
 static const char ev_report_usage[] =
-    "usage: edgevirt-report compare A.jsonl B.jsonl [--alpha P] [--min-change PCT]\n"
+    "Usage: edgevirt-report compare A.jsonl B.jsonl [--alpha P] [--min-change PCT]\n"
     "                               [--permutations N] [--seed N] [--json|--csv]\n"
     "                               [--fail-on-regression] [--out DIR]\n"
     "       edgevirt-report plot RUNS.jsonl... --out DIR [--model MODEL.json] [--paper]\n"
