@@ -164,19 +164,26 @@ int cmd_rescale(int argc, char **argv)
             printf("%s\n  {\"id\": \"%s\", \"anchors\": %zu, \"configurations\": %zu, "
                    "\"two_factor\": %s, \"fixed_factor\": %.6g, \"variable_factor\": %.6g, "
                    "\"factor_sd\": %.6g, \"anchor_rps_mape_before\": %.6g, "
-                   "\"anchor_rps_mape_after\": %.6g}", k ? "," : "", rep[k].id, rep[k].anchors,
+                   "\"anchor_rps_mape_after\": %.6g, \"utilization_from_anchors\": %.6g}",
+                   k ? "," : "", rep[k].id, rep[k].anchors,
                    rep[k].configs, rep[k].two_factor ? "true" : "false", rep[k].a, rep[k].b,
-                   rep[k].factor_sd, 100 * rep[k].rps_err_before, 100 * rep[k].rps_err_after);
+                   rep[k].factor_sd, 100 * rep[k].rps_err_before, 100 * rep[k].rps_err_after,
+                   rep[k].utilization);
         printf("\n]}\n");
     } else if (rc == EV_OK) {
         printf("rescaled %s -> %s (%s)\n", argv[optind], outp, ev_model_name(nm));
-        printf("%-18s %7s %7s %-7s %9s %9s %9s %14s %13s\n", "platform", "anchors", "configs",
-               "factors", "fixed_x", "var_x", "factor_sd", "anchor_err_old", "anchor_err_new");
-        for (k = 0; k < nrep; k++)
-            printf("%-18s %7zu %7zu %-7s %9.4f %9.4f %9.4f %13.1f%% %12.1f%%\n", rep[k].id,
+        printf("%-18s %7s %7s %-7s %9s %9s %9s %14s %13s %6s\n", "platform", "anchors",
+               "configs", "factors", "fixed_x", "var_x", "factor_sd", "anchor_err_old",
+               "anchor_err_new", "util");
+        for (k = 0; k < nrep; k++) {
+            char u[16] = "-";
+            if (rep[k].utilization > 0)
+                snprintf(u, sizeof u, "%.3f", rep[k].utilization);
+            printf("%-18s %7zu %7zu %-7s %9.4f %9.4f %9.4f %13.1f%% %12.1f%% %6s\n", rep[k].id,
                    rep[k].anchors, rep[k].configs, rep[k].two_factor ? "two" : "one", rep[k].a,
                    rep[k].b, rep[k].factor_sd, 100 * rep[k].rps_err_before,
-                   100 * rep[k].rps_err_after);
+                   100 * rep[k].rps_err_after, u);
+        }
         for (k = 0; k < ev_model_nplatforms(m); k++) {
             ev_platform_info pi;
             size_t j;

@@ -375,6 +375,38 @@ done:
     return rc;
 }
 
+static int ev_fit__cmpd(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Utilization at saturation (docs/model.md): the median busy fraction (the four categories'
+ * sum / 100, at most 1) of the platform's records that kept its CPU at least 90 % busy, i.e.
+ * the CPU-bound ones; 1 when there are fewer than 3 such records. */
+static double ev_fit__utilization(const ev_record *recs, size_t n, const char *id)
+{
+    double *b = malloc((n ? n : 1) * sizeof *b), u = 1.0;
+    size_t i, k = 0;
+    if (!b)
+        return 1.0;
+    for (i = 0; i < n; i++) {
+        const ev_record *r = &recs[i];
+        double busy;
+        if (!ev_fit_record_usable(r) || strcmp(r->platform, id) != 0)
+            continue;
+        busy = (r->cpu[0] + r->cpu[1] + r->cpu[2] + r->cpu[3]) / 100.0;
+        if (busy >= 0.9)
+            b[k++] = busy < 1.0 ? busy : 1.0;
+    }
+    if (k >= 3) {
+        qsort(b, k, sizeof *b, ev_fit__cmpd);
+        u = k % 2 ? b[k / 2] : 0.5 * (b[k / 2 - 1] + b[k / 2]);
+    }
+    free(b);
+    return u;
+}
+
 int ev_fit_records(ev_model **out, const ev_record *recs, size_t n, const ev_fit_options *opt_in,
                    ev_error *err)
 {
@@ -451,6 +483,7 @@ int ev_fit_records(ev_model **out, const ev_record *recs, size_t n, const ev_fit
         rc = ev_fit__platform(m, p, X, w, y, k, opt, err);
         if (rc)
             goto done;
+        m->plat[p].info.utilization = ev_fit__utilization(recs, n, pi->id);
         nrec += k;
     }
     (void)nrec;

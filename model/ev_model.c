@@ -427,7 +427,7 @@ static int ev_model__predict(ev_prediction *out, const ev_model *m, const ev_mpl
     double wsum = 0, row[EV_NPARAM] = { 0 }, dtot = 0, var = 0, sd, d_lo, d_hi;
     double wire[2] = { 0, 0 }, ibytes[2] = { 0, 0 }, ipk[2] = { 0, 0 }, nbytes[2] = { 0, 0 },
            npk[2] = { 0, 0 }, npar;
-    double big = HUGE_VAL, xlo_cpu, xhi_cpu, xlo_cl, xhi_cl;
+    double big = HUGE_VAL, xlo_cpu, xhi_cpu, xlo_cl, xhi_cl, util;
     size_t i;
     int c, j, d, rc;
 
@@ -492,7 +492,8 @@ static int ev_model__predict(ev_prediction *out, const ev_model *m, const ev_mpl
         return ev_error_set(err, EV_EMODEL, "platform %s: total CPU demand is not positive",
                             p->id);
     npar = cond->clients * cond->pipeline;
-    out->x_cpu = 1.0 / dtot;
+    util = pi->utilization > 0 && pi->utilization <= 1 ? pi->utilization : 1.0;
+    out->x_cpu = util / dtot;
     out->x_wire = cond->link_rate_bps > 0 ? cond->link_rate_bps / 8.0 / out->wire_bytes_per_req
                                           : big;
     out->x_client = npar / (m->client_rtt_s + dtot);
@@ -517,8 +518,8 @@ static int ev_model__predict(ev_prediction *out, const ev_model *m, const ev_mpl
     sd = sqrt(var);
     d_hi = dtot + 1.959963984540054 * sd;
     d_lo = fmax(dtot - 1.959963984540054 * sd, 1e-12);
-    xlo_cpu = 1.0 / d_hi;
-    xhi_cpu = 1.0 / d_lo;
+    xlo_cpu = util / d_hi;
+    xhi_cpu = util / d_lo;
     xlo_cl = npar / (m->client_rtt_s + d_hi);
     xhi_cl = npar / (m->client_rtt_s + d_lo);
     out->rps_lo = fmin(fmin(xlo_cpu, out->x_wire), xlo_cl);

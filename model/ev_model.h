@@ -68,6 +68,12 @@ typedef struct ev_platform_info {
      * measured from the records' packet counters, never fitted. */
     double ack_pkts_per_msg;
     double ack_pkts_per_seg;
+    /* Added (issue 13, docs/model.md "Utilization at saturation"): the fraction of its CPU a
+     * saturated platform keeps busy (fitted: the median busy fraction of the CPU-bound
+     * records; a CFS quota and wake-up gaps leave 2-4 % idle on the testbed). The CPU bound
+     * is utilization / demand and the predicted CPU at saturation is utilization x 100 %.
+     * 0 (absent) means 1. */
+    double utilization;
 } ev_platform_info;
 int ev_model_platform(ev_platform_info *out, const ev_model *m, size_t i);
 /* Index of platform `id`, or -1. */

@@ -144,7 +144,7 @@ done:
 static int ev_mj__platform(ev_model *m, const cJSON *o, const ev_json_ctx *ctx, ev_error *err)
 {
     static const char *const keys[] = { "id", "path", "stack", "offload", "inputs",
-                                        "categories", "diagnostics", NULL };
+                                        "utilization", "categories", "diagnostics", NULL };
     static const char *const ikeys[] = { "guest_pkt_bytes", "tcp_header_bytes",
                                          "instance_l2_bytes", "nic_mss_reduction",
                                          "ack_pkts_per_msg", "ack_pkts_per_seg", NULL };
@@ -170,6 +170,8 @@ static int ev_mj__platform(ev_model *m, const cJSON *o, const ev_json_ctx *ctx, 
     pi.stack = stack;
     pi.path = (ev_path)path;
     TRY(ev_json_get_bool(o, "offload", &pi.offload, 1, ctx, err));
+    /* optional (issue 13): absent = 1 */
+    TRY(ev_json_get_num(o, "utilization", &pi.utilization, 0.5, 1, 0, ctx, err));
     TRY(ev_json_get_obj(o, "inputs", &inputs, 1, ctx, err));
     ev_json_ctx_sub(&sub, ctx, "inputs", buf, sizeof buf);
     TRY(ev_json_check_keys(inputs, ikeys, &sub, err));
@@ -423,6 +425,8 @@ int ev_model_to_json(char **out, const ev_model *m)
             W(ev_json_add_num(o, "ack_pkts_per_msg", p->info.ack_pkts_per_msg));
             W(ev_json_add_num(o, "ack_pkts_per_seg", p->info.ack_pkts_per_seg));
         }
+        if (p->info.utilization > 0 && p->info.utilization < 1)
+            W(ev_json_add_num(po, "utilization", p->info.utilization));
         W(ev_json_add_obj(po, "categories", &cats));
         for (c = 0; c < EV_NCAT; c++) {
             const ev_param_set *ps = &p->ps[c];

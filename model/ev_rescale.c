@@ -11,6 +11,12 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multifit.h>
 
+static int ev_rs__cmpd(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 static int ev_rs__is_fixed(int j)
 {
     return j == EV_PARAM_FIXED_GET || j == EV_PARAM_FIXED_SET;
@@ -271,12 +277,31 @@ int ev_rescale(ev_model **out, ev_rescale_report **rep, size_t *nrep, const ev_m
             }
             R->two_factor = two_any;
             R->factor_sd = sfmax;
+            /* a model without a utilization (fitted before it existed) takes it from the
+             * CPU-bound anchors: their median busy fraction (ev_fit.c does the same) */
+            if (!(pi.utilization > 0)) {
+                double b[64], u;
+                size_t nb = 0;
+                for (j = 0; j < na && nb < 64; j++) {
+                    const ev_record *r = rr[j];
+                    double busy = (r->cpu[0] + r->cpu[1] + r->cpu[2] + r->cpu[3]) / 100.0;
+                    if (busy >= 0.9)
+                        b[nb++] = busy < 1.0 ? busy : 1.0;
+                }
+                if (nb) {
+                    qsort(b, nb, sizeof *b, ev_rs__cmpd);
+                    u = nb % 2 ? b[nb / 2] : 0.5 * (b[nb / 2 - 1] + b[nb / 2]);
+                    nm->plat[p].info.utilization = u;
+                    R->utilization = u;
+                }
+            }
             R->rps_err_after = ev_rs__rps_err(nm, p, an, rr, na);
             ev_model_diag(&dg, m, p);
             snprintf(notes, sizeof notes, "%s%srescaled by %zu anchor records (%zu "
                      "configurations): fixed x%.4f, variable x%.4f (%s), relative factor sd "
-                     "%.4f added to the covariance", dg.notes, dg.notes[0] ? "\n" : "", na,
-                     configs, R->a, R->b, two_any ? "two factors" : "one factor", sfmax);
+                     "%.4f added to the covariance%s", dg.notes, dg.notes[0] ? "\n" : "", na,
+                     configs, R->a, R->b, two_any ? "two factors" : "one factor", sfmax,
+                     R->utilization > 0 ? "; utilization at saturation from the anchors" : "");
             rc = ev_model_set_diag(nm, p, dg.points, dg.dof, dg.max_abs_corr, notes);
             if (rc) {
                 ev_error_set(err, rc, "out of memory");

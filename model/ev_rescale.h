@@ -39,6 +39,7 @@ typedef struct ev_rescale_report {
     double factor_sd;        /* sigma_f added to the covariance (relative) */
     double rps_err_before;   /* mean |predicted - measured| / measured RPS of the anchors, old */
     double rps_err_after;    /* the same with the rescaled model */
+    double utilization;      /* > 0: set from the anchors (the model had none), else 0 */
 } ev_rescale_report;
 
 /* Check one anchor record against model m: RETURNS EV_OK, or EV_EINVAL with

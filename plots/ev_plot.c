@@ -214,6 +214,14 @@ int ev_plot_set_series_color(ev_plot *p, size_t i, unsigned rgb)
     return EV_OK;
 }
 
+int ev_plot_set_series_nokey(ev_plot *p, size_t i)
+{
+    if (!p || i >= p->nser)
+        return EV_EINVAL;
+    p->ser[i].nokey = 1;
+    return EV_OK;
+}
+
 int ev_plot_set_series_dash(ev_plot *p, size_t i, int dash)
 {
     if (i >= p->nser || dash < 0 || dash > 5)

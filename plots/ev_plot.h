@@ -66,6 +66,9 @@ int ev_plot_set_series_color(ev_plot *p, size_t i, unsigned rgb);
  * 0 = the style's own line), e.g. to tell variants of one platform apart in one colour.
  * RETURNS EV_OK or EV_EINVAL. */
 int ev_plot_set_series_dash(ev_plot *p, size_t i, int dash);
+/* Leave series i out of the key (its name stays in the .dat file); for charts with many
+ * curves whose note explains the unnamed ones. */
+int ev_plot_set_series_nokey(ev_plot *p, size_t i);
 
 /* EV_PLOT_STACKED: set the groups (one bar each, labels under the x axis) once, then add one
  * stack layer per call with ngroups values. */

@@ -14,6 +14,7 @@ typedef struct series {
     size_t n;
     long rgb; /* -1: the cycle's colour for the series' index */
     int dash; /* 0: the style's own line; >= 2: gnuplot dash type (variants of one colour) */
+    int nokey; /* 1: no key entry */
 } series;
 
 typedef struct marker {

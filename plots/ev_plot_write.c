@@ -279,8 +279,12 @@ static void write_plot(buf *g, const ev_plot *p, const char *dat)
             bquote(g, dat);
             bput(g, " index %zu using %s with %s ", i, eb ? "1:2:3:4" : "1:2", w);
             series_color(g, p, i);
-            bput(g, " title ");
-            bquote(g, s->name);
+            if (!s->nokey && s->name && s->name[0]) {
+                bput(g, " title ");
+                bquote(g, s->name);
+            } else {
+                bput(g, " notitle"); /* an unnamed series has no key entry */
+            }
         }
     } else if (p->kind == EV_PLOT_STACKED) {
         for (i = 0; i < p->nser; i++) {

@@ -48,4 +48,4 @@ target_compile_definitions(test_data_files PRIVATE EV_HAVE_SPEC)
 add_test(NAME runner_unikraft COMMAND sh ${EV_TEST_DIR}/runner_unikraft.sh
   ${CMAKE_SOURCE_DIR}/build-unikraft/redis_qemu-x86_64
   $<TARGET_FILE:edgevirt-measure> $<TARGET_FILE:edgevirt-load>)
-set_tests_properties(runner_unikraft PROPERTIES LABELS "vm;root" SKIP_RETURN_CODE 77 TIMEOUT 180)
+set_tests_properties(runner_unikraft PROPERTIES LABELS "vm;root" SKIP_RETURN_CODE 77 TIMEOUT 300)

@@ -42,24 +42,33 @@ cat >"$T/spec.json" <<JSON
  "platforms": [{"id": "unikraft-virtio", "settings": {"driver": "qemu", "flavour": "unikraft-virtio",
    "kernel": "$IMG", "mem_mib": 128, "tap": "$TAP", "accel": "tcg", "cpu": "max",
    "host": "10.79.0.2", "port": 6379, "workdir": "$T"}}],
- "workload": {"ops": ["SET", "GET"], "value_sizes": [64, 16384], "clients": 5, "requests": 1500, "warmup_s": 0.5},
- "repeats": 1,
+ "workload": {"ops": ["SET", "GET"], "value_sizes": [64, 16384], "clients": 5, "requests": 1000, "warmup_s": 0.5},
+ "repeats": 1, "restart": "per_point",
  "gateway": {"interfaces": [{"name": "$TAP", "role": "instance"}, {"name": "lo", "role": "other"}]},
  "client": {"timeout_s": 60},
  "timeouts": {"ready_s": 60, "stop_s": 5}}
 JSON
 R="$T/runs.jsonl"
-ip netns exec "$NS" "$M" run "$T/spec.json" -o "$R" --load "$L" 2>"$T/err"; rc=$?
-cat "$T/err"
-[ $rc = 0 ] && ok || bad "run exited $rc"
+# This unikernel stalls for good in about a third of its boots under 4-16 KB load
+# (docs/unikraft.md): a fresh boot per point and, as data/unikraft-tcg did, up to 4 runs of the
+# same command (resume retries the failed points; their failed records stay in the file).
+try=0
+while :; do
+    try=$((try + 1))
+    ip netns exec "$NS" "$M" run "$T/spec.json" -o "$R" --load "$L" 2>"$T/err"; rc=$?
+    cat "$T/err"
+    [ $rc = 0 ] || [ $try -ge 4 ] && break
+    echo "run $try: some points failed (the stall); resuming"
+done
+[ $rc = 0 ] && ok || bad "run exited $rc after $try runs"
 [ "$(count "$R" 'select(.status=="ok")')" = 4 ] && ok || bad "expected 4 ok records: $(jq -c '.error' "$R" 2>/dev/null)"
-[ "$(count "$R" 'select(.result.rps > 0)')" = 4 ] && ok || bad "RPS must be > 0"
-[ "$(count "$R" 'select(.threads.basis=="tcg" and .threads.vcpu_user > 0 and .threads.vcpu_guest == 0)')" = 4 ] && ok || bad "vCPU thread CPU (tcg): $(jq -c .threads "$R")"
-[ "$(count "$R" "select(.packets.instance.ifname==\"$TAP\" and .packets.instance.rx_packets > 1500 and .packets.instance.tx_packets > 1500)")" = 4 ] && ok || bad "tap counters: $(jq -c .packets "$R")"
-[ "$(count "$R" 'select(.platform.id=="unikraft-virtio" and .platform.driver_path=="virtio" and .platform.stack=="lwip" and .platform.offload == false)')" = 4 ] && ok || bad "platform meta: $(jq -c .platform "$R")"
-[ "$(count "$R" 'select(.versions.redis == "7.0.11")')" = 4 ] && ok || bad "redis version: $(jq -c .versions "$R")"
+[ "$(count "$R" 'select(.status=="ok" and .result.rps > 0)')" = 4 ] && ok || bad "RPS must be > 0"
+[ "$(count "$R" 'select(.status=="ok" and .threads.basis=="tcg" and .threads.vcpu_user > 0 and .threads.vcpu_guest == 0)')" = 4 ] && ok || bad "vCPU thread CPU (tcg): $(jq -c .threads "$R")"
+[ "$(count "$R" "select(.status==\"ok\" and .packets.instance.ifname==\"$TAP\" and .packets.instance.rx_packets > 1000 and .packets.instance.tx_packets > 1000)")" = 4 ] && ok || bad "tap counters: $(jq -c .packets "$R")"
+[ "$(count "$R" 'select(.status=="ok" and .platform.id=="unikraft-virtio" and .platform.driver_path=="virtio" and .platform.stack=="lwip" and .platform.offload == false)')" = 4 ] && ok || bad "platform meta: $(jq -c .platform "$R")"
+[ "$(count "$R" 'select(.status=="ok" and .versions.redis == "7.0.11")')" = 4 ] && ok || bad "redis version: $(jq -c .versions "$R")"
 # lwIP has no TSO: a 16 KB reply leaves the guest in MTU-sized segments. The tap's rx side is
 # what the guest sent (the tap is the host end).
-[ "$(count "$R" 'select(.workload.op=="GET" and .workload.value_size==16384 and (.packets.instance.rx_bytes / .packets.instance.rx_packets) < 1500 and (.packets.instance.rx_bytes / .packets.instance.rx_packets) > 600)')" = 1 ] && ok || bad "16 KB GET: mean packet from the guest should be MTU-sized: $(jq -c 'select(.workload.op=="GET") | .packets.instance' "$R")"
-jq -c '{point, rps: .result.rps, vcpu_user: .threads.vcpu_user, tap_rx_B_per_pkt: (.packets.instance.rx_bytes / .packets.instance.rx_packets), tap_tx_B_per_pkt: (.packets.instance.tx_bytes / .packets.instance.tx_packets)}' "$R"
+[ "$(count "$R" 'select(.status=="ok" and .workload.op=="GET" and .workload.value_size==16384 and (.packets.instance.rx_bytes / .packets.instance.rx_packets) < 1500 and (.packets.instance.rx_bytes / .packets.instance.rx_packets) > 600)')" = 1 ] && ok || bad "16 KB GET: mean packet from the guest should be MTU-sized: $(jq -c 'select(.workload.op=="GET") | .packets.instance' "$R")"
+jq -c 'select(.status=="ok") | {point, rps: .result.rps, vcpu_user: .threads.vcpu_user, tap_rx_B_per_pkt: (.packets.instance.rx_bytes / .packets.instance.rx_packets), tap_tx_B_per_pkt: (.packets.instance.tx_bytes / .packets.instance.tx_packets)}' "$R"
 finish

@@ -71,6 +71,11 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, int which
         }
     if (!(xmax > 0))
         goto out;
+    size_t ncurves = 0; /* the curves this chart will draw (platforms the model knows) */
+    for (size_t i = 0; i < n; i++)
+        if (a[i].key.op == op && ev_report_curve_first(a, i) &&
+            ev_model_find(m, a[i].key.platform) >= 0)
+            ncurves++;
     for (size_t i = 0; i < n; i++) {
         if (a[i].key.op != op)
             continue;
@@ -144,6 +149,9 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, int which
         snprintf(plabel, sizeof plabel, "%s, model (95%% band)", label);
         if ((rc = ev_plot_add_series(p, plabel, EV_STYLE_LINES, x, y, lo, hi, EV_REPORT_GRID)) ||
             (rc = ev_plot_set_series_color(p, nser++, col)) ||
+            /* with more than 3 curves the key lists the records only (the note says what the
+             * lines are), so that it stays small enough not to cover the data */
+            (ncurves > 3 && (rc = ev_plot_set_series_nokey(p, nser - 1))) ||
             (rc = ev_plot_add_series(p, label, EV_STYLE_ERRORPOINTS, mx, my, ml, mh, k)) ||
             (rc = ev_plot_set_series_color(p, nser++, col)) ||
             (rc = ev_plot_add_series(r, label, EV_STYLE_LINESPOINTS, rx, rr, NULL, NULL, k)) ||
@@ -156,9 +164,11 @@ static int draw_op(ev_report_plot_ctx *c, const ev_model *m, ev_op op, int which
         goto out;
     ev_plot_set_labels(p, "value size (bytes, log scale)", "requests per second (req/s)");
     ev_plot_set_log(p, 1, 0);
-    ev_plot_set_key(p, "top right"); /* above the curves: the y range leaves room for it */
     ev_plot_set_range(p, 'x', xmin / 1.6, xmax * 1.6);
-    ev_plot_set_range(p, 'y', 0, ymax > 0 ? ymax * (1.25 + 0.07 * (double)nser) : NAN);
+    ev_plot_set_key(p, "top right"); /* above the curves: the y range leaves room for it */
+    ev_plot_set_range(p, 'y', 0, ymax > 0 ? ymax * (1.25 + 0.07 * (double)(ncurves > 3 ? ncurves
+                                                                                    : nser))
+                                          : NAN);
     ev_plot_set_note(p, "lines and bands: the model's prediction with its 95 % interval; "
                         "points with bars: mean of the records, 95 % t-interval");
     ev_plot_set_labels(r, "value size (bytes, log scale)", "residual (%)");

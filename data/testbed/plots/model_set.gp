@@ -21,7 +21,7 @@ set pointsize 1.1
 set logscale x
 set mxtics 10
 set xrange [20:26214.400000000001]
-set yrange [0:117330.24000430985]
+set yrange [0:89606.638990633262]
 set label 1 "lines and bands: the model's prediction with its 95 % interval; points with bars: mean of the records, 95 % t-interval" at screen 0.01, screen 0.02 left font ",9" tc rgb "#666666"
 
 set terminal pngcairo size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
@@ -34,21 +34,21 @@ plot "model_set.dat" index 0 using 1:3:4 with filledcurves lc rgb "#0072B2" noti
      "model_set.dat" index 10 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
      "model_set.dat" index 12 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
      "model_set.dat" index 14 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
-     "model_set.dat" index 0 using 1:2 with lines lw 2.2 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 576 link unlimited, model (95% band)", \
+     "model_set.dat" index 0 using 1:2 with lines lw 2.2 lc rgb "#0072B2" notitle, \
      "model_set.dat" index 1 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 576 link unlimited", \
-     "model_set.dat" index 2 using 1:2 with lines lw 2.2 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 1500 link unlimited, model (95% band)", \
+     "model_set.dat" index 2 using 1:2 with lines lw 2.2 lc rgb "#0072B2" notitle, \
      "model_set.dat" index 3 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 1500 link unlimited", \
-     "model_set.dat" index 4 using 1:2 with lines lw 2.2 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 576 link unlimited, model (95% band)", \
+     "model_set.dat" index 4 using 1:2 with lines lw 2.2 lc rgb "#D55E00" notitle, \
      "model_set.dat" index 5 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 576 link unlimited", \
-     "model_set.dat" index 6 using 1:2 with lines lw 2.2 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 1500 link unlimited, model (95% band)", \
+     "model_set.dat" index 6 using 1:2 with lines lw 2.2 lc rgb "#D55E00" notitle, \
      "model_set.dat" index 7 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 1500 link unlimited", \
-     "model_set.dat" index 8 using 1:2 with lines lw 2.2 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 576 link unlimited, model (95% band)", \
+     "model_set.dat" index 8 using 1:2 with lines lw 2.2 lc rgb "#009E73" notitle, \
      "model_set.dat" index 9 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 576 link unlimited", \
-     "model_set.dat" index 10 using 1:2 with lines lw 2.2 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 1276 link unlimited, model (95% band)", \
+     "model_set.dat" index 10 using 1:2 with lines lw 2.2 lc rgb "#009E73" notitle, \
      "model_set.dat" index 11 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 1276 link unlimited", \
-     "model_set.dat" index 12 using 1:2 with lines lw 2.2 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 576 link unlimited, model (95% band)", \
+     "model_set.dat" index 12 using 1:2 with lines lw 2.2 lc rgb "#CC79A7" notitle, \
      "model_set.dat" index 13 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 576 link unlimited", \
-     "model_set.dat" index 14 using 1:2 with lines lw 2.2 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 1276 link unlimited, model (95% band)", \
+     "model_set.dat" index 14 using 1:2 with lines lw 2.2 lc rgb "#CC79A7" notitle, \
      "model_set.dat" index 15 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 1276 link unlimited"
 
 set terminal svg size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"

@@ -33,21 +33,21 @@ set label 4 "circles: single repeats; bars: 95 % t-interval of the mean" at scre
 set terminal pngcairo size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
 set output "rps_get.png"
 plot "rps_get.dat" index 0 using 1:2:3:4 with yerrorlines lw 2.2 pt 7 ps 1.1 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 576 link unlimited", \
-     "rps_get.dat" index 1 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#0072B2" title "", \
+     "rps_get.dat" index 1 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#0072B2" notitle, \
      "rps_get.dat" index 2 using 1:2:3:4 with yerrorlines lw 2.2 pt 7 ps 1.1 lc rgb "#0072B2" dt 2 title "tb-direct c20 P1 MTU 1500 link unlimited", \
-     "rps_get.dat" index 3 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#0072B2" title "", \
+     "rps_get.dat" index 3 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#0072B2" notitle, \
      "rps_get.dat" index 4 using 1:2:3:4 with yerrorlines lw 2.2 pt 7 ps 1.1 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 576 link unlimited", \
-     "rps_get.dat" index 5 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#D55E00" title "", \
+     "rps_get.dat" index 5 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#D55E00" notitle, \
      "rps_get.dat" index 6 using 1:2:3:4 with yerrorlines lw 2.2 pt 7 ps 1.1 lc rgb "#D55E00" dt 2 title "tb-relay c20 P1 MTU 1500 link unlimited", \
-     "rps_get.dat" index 7 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#D55E00" title "", \
+     "rps_get.dat" index 7 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#D55E00" notitle, \
      "rps_get.dat" index 8 using 1:2:3:4 with yerrorlines lw 2.2 pt 7 ps 1.1 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 576 link unlimited", \
-     "rps_get.dat" index 9 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#009E73" title "", \
+     "rps_get.dat" index 9 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#009E73" notitle, \
      "rps_get.dat" index 10 using 1:2:3:4 with yerrorlines lw 2.2 pt 7 ps 1.1 lc rgb "#009E73" dt 2 title "tb-relay-swseg c20 P1 MTU 1276 link unlimited", \
-     "rps_get.dat" index 11 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#009E73" title "", \
+     "rps_get.dat" index 11 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#009E73" notitle, \
      "rps_get.dat" index 12 using 1:2:3:4 with yerrorlines lw 2.2 pt 7 ps 1.1 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 576 link unlimited", \
-     "rps_get.dat" index 13 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#CC79A7" title "", \
+     "rps_get.dat" index 13 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#CC79A7" notitle, \
      "rps_get.dat" index 14 using 1:2:3:4 with yerrorlines lw 2.2 pt 7 ps 1.1 lc rgb "#CC79A7" dt 2 title "tb-swseg c20 P1 MTU 1276 link unlimited", \
-     "rps_get.dat" index 15 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#CC79A7" title ""
+     "rps_get.dat" index 15 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#CC79A7" notitle
 
 set terminal svg size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
 set output "rps_get.svg"
