@@ -109,21 +109,10 @@ void ev_adv__quant95(double *v, size_t n, double *lo, double *hi)
 }
 
 int ev_adv__project(proj *pj, const ev_model *m, size_t mi, const ev_prediction *pr,
-                    const mixbuf *mb, const ev_conditions *cond)
+                    const ev_conditions *cond)
 {
-    double row[EV_NPARAM] = { 0 }, wsum = 0;
-    size_t i;
+    const double *row = pr->row;
     int c, j, k;
-    if (strcmp(EV_MODEL_STRUCTURE, "ev-cost/1") != 0)
-        return EV_EMODEL;
-    for (i = 0; i < mb->n; i++)
-        wsum += mb->item[i].weight;
-    for (i = 0; i < mb->n; i++)
-        row[mb->item[i].op == EV_OP_GET ? EV_PARAM_FIXED_GET : EV_PARAM_FIXED_SET] +=
-            mb->item[i].weight / wsum;
-    row[EV_PARAM_PER_PACKET] = pr->packets_per_req;
-    row[EV_PARAM_PER_SEGMENT] = pr->segments_per_req;
-    row[EV_PARAM_PER_BYTE] = pr->bytes_per_req;
     for (c = 0; c < EV_NCAT; c++) {
         ev_param_set ps;
         double mean = 0, var = 0;
@@ -324,7 +313,7 @@ int ev_advisor_run(ev_advice **out, const ev_model *m, int model_is_default,
     }
     gsl_rng_set(rng, o.seed);
     for (i = 0; i < a->n && a->mc_projected; i++)
-        if (ev_adv__project(&pjs[i], m, a->plat[i].model_index, &preds[i], &mb, &cond))
+        if (ev_adv__project(&pjs[i], m, a->plat[i].model_index, &preds[i], &cond))
             a->mc_projected = 0;
     if (!a->mc_projected && (rc = ev_model_clone(&draw, m))) {
         ev_error_set(err, rc, "advisor: cannot copy the model");

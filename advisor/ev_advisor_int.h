@@ -36,7 +36,7 @@ double ev_adv__metric(const ev_prediction *pr, const ev_profile *p);
 double ev_adv__sweep_metric(const ev_prediction *pr, const ev_profile *p);
 void ev_adv__quant95(double *v, size_t n, double *lo, double *hi);
 int ev_adv__project(proj *pj, const ev_model *m, size_t mi, const ev_prediction *pr,
-                    const mixbuf *mb, const ev_conditions *cond);
+                    const ev_conditions *cond);
 void ev_adv__explain(ev_advice *a);
 int ev_adv__do_sweep(ev_advice *a, const ev_model *m, gsl_rng *rng, ev_error *err);
 

@@ -126,8 +126,8 @@ int ev_adv__do_sweep(ev_advice *a, const ev_model *m, gsl_rng *rng, ev_error *er
                     free(pg);
                     goto out;
                 }
-                if (ev_adv__project(&pg[i * EV_ADV_NGRID + g], m, a->plat[i].model_index, &pr, &mb,
-                            &cond))
+                if (ev_adv__project(&pg[i * EV_ADV_NGRID + g], m, a->plat[i].model_index, &pr,
+                                    &cond))
                     projected = 0;
             }
         if (projected) {

@@ -13,14 +13,15 @@
 #include <gsl/gsl_vector.h>
 
 /* Order in which parameters are given up when the data cannot separate them: a per-byte cost
- * is the first to go (from one MTU it is the least distinguishable from per-packet work), then
+ * is the first to go (from one MTU it is the least distinguishable from per-packet work; the
+ * request's before the reply's: with GET runs only, the request bytes are a constant), then
  * per-packet (for a guest without offload, packets = segments + 2 at pipeline 1, so per-segment
  * carries the paper's mechanism), then per-segment; fixed costs only when their column is
  * empty. For a rank-deficient design the first parameter in this order whose removal keeps the
  * rank (it lies in the span of the others) is dropped. */
 static const int ev_fit__drop_order[EV_NPARAM] = {
-    EV_PARAM_PER_BYTE, EV_PARAM_PER_PACKET, EV_PARAM_PER_SEGMENT, EV_PARAM_FIXED_SET,
-    EV_PARAM_FIXED_GET
+    EV_PARAM_PER_BYTE_IN, EV_PARAM_PER_BYTE_OUT, EV_PARAM_PER_PACKET, EV_PARAM_PER_SEGMENT,
+    EV_PARAM_FIXED_SET, EV_PARAM_FIXED_GET
 };
 
 int ev_fit_record_measured(const ev_record *r)

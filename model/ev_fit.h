@@ -5,7 +5,8 @@
  * For every platform in the records and every category c in user, system, softirq, guest:
  *     y_i = cpu_c,i / (100 * rps_i)                       (CPU seconds per request, utilization law)
  *     y_i = fixed_get*[GET] + fixed_set*[SET] + per_packet*packets_i + per_segment*segments_i
- *           + per_byte*bytes_i                            (counts from ev_model_counts)
+ *           + per_byte_in*request_bytes_i + per_byte_out*reply_bytes_i
+ *                                                       (counts from ev_model_counts)
  *     weight w_i = (100 * rps_i / sigma)^2                (sigma = a-priori CPU noise in pp)
  * A parameter whose column is all zero (never segments, no SET runs), that makes the design rank
  * deficient, or whose estimate correlates with another count parameter beyond `corr_limit`

@@ -16,7 +16,7 @@
 #include <gsl/gsl_vector.h>
 
 const char *const ev_model_param_names[EV_NPARAM] = {
-    "fixed_get", "fixed_set", "per_packet", "per_segment", "per_byte"
+    "fixed_get", "fixed_set", "per_packet", "per_segment", "per_byte_in", "per_byte_out"
 };
 
 /* Ethernet costs beyond the IP packet: 14 B header + 4 FCS + 8 preamble + 12 gap on the wire;
@@ -389,14 +389,16 @@ int ev_model_counts(ev_counts *out, const ev_platform_info *pi, ev_op op, double
     return EV_OK;
 }
 
-/* The design row of one request: [is_get, is_set, packets, segments, bytes]. */
+/* The design row of one request: [is_get, is_set, packets, segments, request bytes,
+ * reply bytes]. */
 static void ev_model__row(double row[EV_NPARAM], ev_op op, const ev_counts *c)
 {
     row[EV_PARAM_FIXED_GET] = op == EV_OP_GET ? 1.0 : 0.0;
     row[EV_PARAM_FIXED_SET] = op == EV_OP_SET ? 1.0 : 0.0;
     row[EV_PARAM_PER_PACKET] = c->packets;
     row[EV_PARAM_PER_SEGMENT] = c->segments;
-    row[EV_PARAM_PER_BYTE] = c->bytes;
+    row[EV_PARAM_PER_BYTE_IN] = c->req_bytes;
+    row[EV_PARAM_PER_BYTE_OUT] = c->rep_bytes;
 }
 
 void ev_model__design_row(double row[EV_NPARAM], ev_op op, const ev_counts *c)
@@ -468,7 +470,8 @@ static int ev_model__predict(ev_prediction *out, const ev_model *m, const ev_mpl
     }
     out->packets_per_req = row[EV_PARAM_PER_PACKET];
     out->segments_per_req = row[EV_PARAM_PER_SEGMENT];
-    out->bytes_per_req = row[EV_PARAM_PER_BYTE];
+    out->bytes_per_req = row[EV_PARAM_PER_BYTE_IN] + row[EV_PARAM_PER_BYTE_OUT];
+    memcpy(out->row, row, sizeof out->row);
     out->wire_bytes_per_req = fmax(wire[0], wire[1]);
     for (d = 0; d < 2; d++) {
         out->pkt_bytes[EV_ROLE_INSTANCE][d] = ipk[d] > 0 ? ibytes[d] / ipk[d] : 0;

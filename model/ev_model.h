@@ -3,9 +3,11 @@
  *
  * The model (issue 3): for one request of op o and value size s on platform p, the CPU demand
  * (seconds of one core per request) in each category c in {user, system, softirq, guest} is
- *     D_c = fixed_c[o] + per_packet_c * packets + per_segment_c * segments + per_byte_c * bytes
+ *     D_c = fixed_c[o] + per_packet_c * packets + per_segment_c * segments
+ *           + per_byte_in_c * request bytes + per_byte_out_c * reply bytes
  * where packets cross the instance interface, segments are cut in software by the guest
- * (lwIP without TSO/GRO), and bytes are RESP bytes. Counts follow from RESP framing, the MTU/MSS
+ * (lwIP without TSO/GRO), and bytes are RESP bytes, received (request) and sent (reply) by the
+ * server apart: sending a byte costs more than receiving it (docs/model.md). Counts follow from RESP framing, the MTU/MSS
  * and the platform's segmentation behaviour (an input, not a fitted parameter).
  * Throughput X = min(X_cpu = 1/sum_c D_c, X_wire = link/wire bytes, X_client); CPU % = 100*X*D_c.
  * A mix combines demands and bytes weighted by frequency (never an average of RPS).
@@ -20,7 +22,10 @@
 #include "ev_record.h"
 
 #define EV_MODEL_SCHEMA "edgevirt.model/1"
-#define EV_MODEL_STRUCTURE "ev-cost/1"
+#define EV_MODEL_STRUCTURE "ev-cost/2"
+/* the first structure, one per_byte for both directions: still read (per_byte_in = per_byte_out
+ * = per_byte, fully correlated), never written */
+#define EV_MODEL_STRUCTURE_V1 "ev-cost/1"
 
 typedef struct ev_model ev_model;
 
@@ -98,6 +103,13 @@ typedef struct ev_conditions {
 typedef enum ev_bound { EV_BOUND_CPU = 0, EV_BOUND_WIRE = 1, EV_BOUND_CLIENT = 2 } ev_bound;
 const char *ev_bound_name(ev_bound b, int cat); /* "cpu:system", "wire", "client" (static) */
 
+/* the cost model's parameters, in design-row order (see ev_param_set below) */
+enum {
+    EV_PARAM_FIXED_GET = 0, EV_PARAM_FIXED_SET, EV_PARAM_PER_PACKET, EV_PARAM_PER_SEGMENT,
+    EV_PARAM_PER_BYTE_IN, EV_PARAM_PER_BYTE_OUT, EV_NPARAM
+};
+/* "fixed_get" "fixed_set" "per_packet" "per_segment" "per_byte_in" "per_byte_out" */
+
 typedef struct ev_prediction {
     double rps;                 /* point estimate: min of the three bounds */
     double rps_lo, rps_hi;      /* 95 % prediction interval from the parameter covariance
@@ -110,6 +122,7 @@ typedef struct ev_prediction {
     double packets_per_req;     /* packets crossing the instance interface, both directions */
     double segments_per_req;    /* segments cut in software by the guest */
     double bytes_per_req;       /* RESP bytes, both directions */
+    double row[EV_NPARAM];      /* the (mixed) design row the demands were computed from */
     double wire_bytes_per_req;  /* on the link, larger direction, framing + headers counted */
     double pkt_bytes[EV_NROLES][2]; /* average packet size per role (instance, nic) and direction
                                        (rx, tx as seen from the gateway), as vnstat would show */
@@ -136,11 +149,6 @@ int ev_model_draw(ev_model *draw, const ev_model *m, void *rng, ev_error *err);
  * Per platform and CPU category the model holds EV_NPARAM coefficients (seconds of one core),
  * their covariance (EV_NPARAM x EV_NPARAM, row-major) and whether the data identified each one
  * (a parameter that is not identified is fixed at its prior, 0, with zero variance). */
-enum {
-    EV_PARAM_FIXED_GET = 0, EV_PARAM_FIXED_SET, EV_PARAM_PER_PACKET, EV_PARAM_PER_SEGMENT,
-    EV_PARAM_PER_BYTE, EV_NPARAM
-};
-/* "fixed_get" "fixed_set" "per_packet" "per_segment" "per_byte" */
 extern const char *const ev_model_param_names[EV_NPARAM];
 
 typedef struct ev_param_set {

@@ -1,4 +1,5 @@
-/* ev_model_json.c - the model file (schema "edgevirt.model/1", structure "ev-cost/1"):
+/* ev_model_json.c - the model file (schema "edgevirt.model/1", structure "ev-cost/2"; the
+ * first structure "ev-cost/1", one per_byte for both directions, is still read):
  * strict loading with errors naming file and field, C-locale writing, the embedded default.
  * The format is documented in docs/formats.md ("Model file"). */
 #include "ev_model.h"
@@ -72,43 +73,60 @@ static int ev_mj__psd(const double *cov, double *min_eig)
     return lo >= -1e-9 * big ? EV_OK : EV_ERANGE;
 }
 
-static int ev_mj__category(ev_param_set *ps, const cJSON *o, const ev_json_ctx *ctx,
+/* "ev-cost/1" had one per_byte where "ev-cost/2" has per_byte_in and per_byte_out: the
+ * parameter of file column k is this build's v1_col[k]; a v1 file is read with per_byte_in =
+ * per_byte_out = per_byte, fully correlated (the same demand and variance for every request). */
+static const char *const ev_mj__v1_names[] = { "fixed_get", "fixed_set", "per_packet",
+                                               "per_segment", "per_byte" };
+#define EV_MJ__V1_NPARAM 5
+static const int ev_mj__v1_col[EV_NPARAM] = { 0, 1, 2, 3, 4, 4 };
+
+static int ev_mj__category(ev_param_set *ps, const cJSON *o, const ev_json_ctx *ctx, int v1,
                            ev_error *err)
 {
     static const char *const keys[] = { "values", "identified", "covariance", "chi2", "scale",
                                         NULL };
     const cJSON *a, *e;
-    int rc = EV_OK, i = 0, j;
+    int rc = EV_OK, i = 0, j, n = v1 ? EV_MJ__V1_NPARAM : EV_NPARAM;
+    double val[EV_NPARAM], cov[EV_NPARAM * EV_NPARAM];
+    int ident[EV_NPARAM];
     memset(ps, 0, sizeof *ps);
     TRY(ev_json_check_keys(o, keys, ctx, err));
     TRY(ev_json_get_array(o, "values", &a, 1, ctx, err));
-    TRY(ev_mj__nums(a, ps->value, EV_NPARAM, ctx, "values", err));
-    for (i = 0; i < EV_NPARAM; i++)
-        if (!(fabs(ps->value[i]) < EV_MJ__MAX_COST))
+    TRY(ev_mj__nums(a, val, n, ctx, "values", err));
+    for (i = 0; i < n; i++)
+        if (!(fabs(val[i]) < EV_MJ__MAX_COST))
             TRY(ev_json_fail(err, EV_ERANGE, ctx, "values",
                              "element %d (%s) is %g: a CPU cost must lie between -1 and 1 s",
-                             i, ev_model_param_names[i], ps->value[i]));
+                             i, v1 ? ev_mj__v1_names[i] : ev_model_param_names[i], val[i]));
     i = 0;
     TRY(ev_json_get_array(o, "identified", &a, 1, ctx, err));
-    if (cJSON_GetArraySize(a) != EV_NPARAM)
+    if (cJSON_GetArraySize(a) != n)
         TRY(ev_json_fail(err, EV_ESCHEMA, ctx, "identified", "must be an array of %d booleans",
-                         EV_NPARAM));
+                         n));
     cJSON_ArrayForEach(e, a) {
         if (!cJSON_IsBool(e))
             TRY(ev_json_fail(err, EV_ESCHEMA, ctx, "identified", "element %d must be a boolean",
                              i));
-        ps->identified[i++] = cJSON_IsTrue(e) ? 1 : 0;
+        ident[i++] = cJSON_IsTrue(e) ? 1 : 0;
     }
     TRY(ev_json_get_array(o, "covariance", &a, 1, ctx, err));
-    if (cJSON_GetArraySize(a) != EV_NPARAM)
+    if (cJSON_GetArraySize(a) != n)
         TRY(ev_json_fail(err, EV_ESCHEMA, ctx, "covariance", "must be a %dx%d array of numbers",
-                         EV_NPARAM, EV_NPARAM));
+                         n, n));
     i = 0;
     cJSON_ArrayForEach(e, a) {
         char f[32];
         snprintf(f, sizeof f, "covariance[%d]", i);
-        TRY(ev_mj__nums(e, ps->cov + i * EV_NPARAM, EV_NPARAM, ctx, f, err));
+        TRY(ev_mj__nums(e, cov + i * n, n, ctx, f, err));
         i++;
+    }
+    for (i = 0; i < EV_NPARAM; i++) {
+        int fi = v1 ? ev_mj__v1_col[i] : i;
+        ps->value[i] = val[fi];
+        ps->identified[i] = ident[fi];
+        for (j = 0; j < EV_NPARAM; j++)
+            ps->cov[i * EV_NPARAM + j] = cov[fi * n + (v1 ? ev_mj__v1_col[j] : j)];
     }
     for (i = 0; i < EV_NPARAM; i++) {
         if (ps->cov[i * EV_NPARAM + i] < 0)
@@ -141,7 +159,8 @@ done:
     return rc;
 }
 
-static int ev_mj__platform(ev_model *m, const cJSON *o, const ev_json_ctx *ctx, ev_error *err)
+static int ev_mj__platform(ev_model *m, const cJSON *o, const ev_json_ctx *ctx, int v1,
+                           ev_error *err)
 {
     static const char *const keys[] = { "id", "path", "stack", "offload", "inputs",
                                         "utilization", "categories", "diagnostics", NULL };
@@ -198,7 +217,7 @@ static int ev_mj__platform(ev_model *m, const cJSON *o, const ev_json_ctx *ctx, 
             ev_param_set ps;
             TRY(ev_json_get_obj(cats, ev_cpu_names[c], &co, 1, &cctx, err));
             ev_json_ctx_sub(&sub, &cctx, ev_cpu_names[c], buf, sizeof buf);
-            TRY(ev_mj__category(&ps, co, &sub, err));
+            TRY(ev_mj__category(&ps, co, &sub, v1, err));
             TRY(ev_model_set_params(m, idx, c, &ps));
             memcpy(&cat_ps[c], &ps, sizeof ps);
         }
@@ -267,7 +286,7 @@ int ev_model_parse(ev_model **out, const char *json, const char *name, ev_error 
     ev_json_ctx ctx = { name ? name : "<input>", 0, NULL }, sub;
     char mname[128], structure[32], buf[160];
     const cJSON *client, *arr, *e;
-    int rc = EV_OK, src = 0, i;
+    int rc = EV_OK, src = 0, i, v1 = 0;
     double rtt = 0;
 
     *out = NULL;
@@ -275,10 +294,11 @@ int ev_model_parse(ev_model **out, const char *json, const char *name, ev_error 
     TRY(ev_json_check_schema(root, EV_MODEL_SCHEMA, &ctx, err));
     TRY(ev_json_check_keys(root, keys, &ctx, err));
     TRY(ev_json_get_str(root, "structure", structure, sizeof structure, 1, &ctx, err));
-    if (strcmp(structure, EV_MODEL_STRUCTURE) != 0)
+    v1 = strcmp(structure, EV_MODEL_STRUCTURE_V1) == 0;
+    if (!v1 && strcmp(structure, EV_MODEL_STRUCTURE) != 0)
         TRY(ev_json_fail(err, EV_ESCHEMA, &ctx, "structure",
-                         "unsupported model structure \"%s\" (this build reads \"%s\")",
-                         structure, EV_MODEL_STRUCTURE));
+                         "unsupported model structure \"%s\" (this build reads \"%s\" and "
+                         "\"%s\")", structure, EV_MODEL_STRUCTURE, EV_MODEL_STRUCTURE_V1));
     TRY(ev_json_get_str(root, "name", mname, sizeof mname, 1, &ctx, err));
     TRY(ev_json_get_enum(root, "source", ev_source_names, &src, 1, &ctx, err));
     TRY(ev_json_get_obj(root, "client", &client, 1, &ctx, err));
@@ -290,13 +310,14 @@ int ev_model_parse(ev_model **out, const char *json, const char *name, ev_error 
     TRY(ev_json_get_num(client, "rtt_s", &rtt, 0, 10, 1, &sub, err));
     TRY(ev_json_get_array(root, "parameter_names", &arr, 1, &ctx, err));
     i = 0;
-    if (cJSON_GetArraySize(arr) != EV_NPARAM)
+    if (cJSON_GetArraySize(arr) != (v1 ? EV_MJ__V1_NPARAM : EV_NPARAM))
         TRY(ev_json_fail(err, EV_ESCHEMA, &ctx, "parameter_names", "must list %d names",
-                         EV_NPARAM));
+                         v1 ? EV_MJ__V1_NPARAM : EV_NPARAM));
     cJSON_ArrayForEach(e, arr) {
-        if (!cJSON_IsString(e) || strcmp(e->valuestring, ev_model_param_names[i]) != 0)
+        const char *want = v1 ? ev_mj__v1_names[i] : ev_model_param_names[i];
+        if (!cJSON_IsString(e) || strcmp(e->valuestring, want) != 0)
             TRY(ev_json_fail(err, EV_ESCHEMA, &ctx, "parameter_names",
-                             "element %d must be \"%s\"", i, ev_model_param_names[i]));
+                             "element %d must be \"%s\"", i, want));
         i++;
     }
     TRY(ev_model_new(&m, mname, (ev_source)src, rtt));
@@ -328,7 +349,7 @@ int ev_model_parse(ev_model **out, const char *json, const char *name, ev_error 
         ev_json_ctx_sub(&sub, &ctx, nm, buf, sizeof buf);
         if (!cJSON_IsObject(e))
             TRY(ev_json_fail(err, EV_ESCHEMA, &sub, NULL, "must be an object"));
-        TRY(ev_mj__platform(m, e, &sub, err));
+        TRY(ev_mj__platform(m, e, &sub, v1, err));
     }
     *out = m;
     m = NULL;
@@ -391,7 +412,8 @@ int ev_model_to_json(char **out, const ev_model *m)
     W(ev_json_add_str(root, "name", m->name));
     W(ev_json_add_str(root, "source", ev_source_names[m->source == EV_SOURCE_RECONSTRUCTED]));
     W(ev_json_add_str(root, "units", "CPU seconds of one core per request; per_packet, "
-                                     "per_segment and per_byte multiply counts per request"));
+                                     "per_segment multiply counts per request, per_byte_in the "
+                                     "request's RESP bytes, per_byte_out the reply's"));
     W(ev_json_add_obj(root, "client", &o));
     W(ev_json_add_num(o, "rtt_s", m->client_rtt_s));
     WP(arr = cJSON_AddArrayToObject(root, "parameter_names"));

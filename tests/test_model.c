@@ -132,7 +132,8 @@ static ev_model *make_model(double fixed_get, double per_byte)
         ps.scale = 1;
         ps.value[EV_PARAM_FIXED_GET] = fixed_get * (c + 1);  /* 1:2:3:4 split */
         ps.value[EV_PARAM_FIXED_SET] = 2 * fixed_get * (c + 1);
-        ps.value[EV_PARAM_PER_BYTE] = per_byte;
+        ps.value[EV_PARAM_PER_BYTE_IN] = per_byte;
+        ps.value[EV_PARAM_PER_BYTE_OUT] = per_byte;
         for (j = 0; j < EV_NPARAM; j++) {
             ps.identified[j] = 1;
             ps.cov[j * EV_NPARAM + j] = pow(0.05 * ps.value[j], 2);
@@ -236,7 +237,7 @@ static void test_json(void)
         struct { const char *from, *to, *field; int code; } cases[] = {
             { "\"rtt_s\"", "\"rtt_x\"", "client.rtt_x", EV_ESCHEMA },
             { "\"edgevirt.model/1\"", "\"edgevirt.model/2\"", "schema", EV_ESCHEMA },
-            { "\"ev-cost/1\"", "\"ev-cost/9\"", "structure", EV_ESCHEMA },
+            { "\"ev-cost/2\"", "\"ev-cost/9\"", "structure", EV_ESCHEMA },
             { "\"guest_pkt_bytes\":\t8250", "\"guest_pkt_bytes\": \"big\"",
               "platforms[0].inputs.guest_pkt_bytes", EV_ESCHEMA },
             { "\"values\":\t[", "\"values\": [\"x\", ", "platforms[0].categories.user.values",

@@ -30,7 +30,9 @@ static const truth T[2] = {
       { 0.5e-6, 1.0e-6, 1.5e-6, 0 }, { 0.3e-6, 1.2e-6, 2.0e-6, 0 }, { 1e-10, 3e-10, 2e-10, 0 } },
 };
 
-static const unsigned SIZES[] = { 32, 64, 1024, 4096, 16384 };
+/* 6000 B: a second large size below the 8250 B guest packet, so that per-byte costs of each
+ * direction stay identifiable when one size is left out */
+static const unsigned SIZES[] = { 32, 64, 1024, 4096, 6000, 16384 };
 static const unsigned MTUS[] = { 576, 1500, 9000 };
 
 /* A record of platform t at (op, size, mtu), CPU-bound (the core saturated: X = 1 / sum D),
@@ -96,14 +98,14 @@ static size_t make_set(ev_record *recs, size_t cap, size_t nplat, size_t nmtu, d
 
 static void test_exact(void)
 {
-    ev_record recs[64];
-    size_t n = make_set(recs, 64, 2, 3, 0), npts = 0, i;
+    ev_record recs[128];
+    size_t n = make_set(recs, 128, 2, 3, 0), npts = 0, i;
     ev_xval_point *pts = NULL;
     ev_error err = EV_ERROR_INIT;
     ev_xval_summary s;
     int rc;
-    EV_CHECK(n == 60);
-    EV_CHECK(ev_xval_ngroups(recs, n, EV_XVAL_SIZE) == 5);
+    EV_CHECK(n == 72);
+    EV_CHECK(ev_xval_ngroups(recs, n, EV_XVAL_SIZE) == 6);
     EV_CHECK(ev_xval_ngroups(recs, n, EV_XVAL_MTU) == 3);
     rc = ev_xval_run(&pts, &npts, recs, n, EV_XVAL_BOTH, NULL, 0, &err);
     EV_CHECK_MSG(rc == EV_OK, "%s", err.msg);
@@ -118,10 +120,10 @@ static void test_exact(void)
         const ev_record *r = &recs[pts[i].record];
         if (pts[i].scheme == EV_XVAL_SIZE) {
             EV_CHECK(pts[i].group == r->value_size);
-            EV_CHECK(pts[i].ntrain == 30 - 6); /* 30 per platform, 6 of this size */
+            EV_CHECK(pts[i].ntrain == 36 - 6); /* 36 per platform, 6 of this size */
         } else {
             EV_CHECK(pts[i].group == r->mtu);
-            EV_CHECK(pts[i].ntrain == 30 - 10);
+            EV_CHECK(pts[i].ntrain == 36 - 12);
         }
         EV_CHECK(pts[i].predicted);
     }
@@ -147,19 +149,19 @@ static void test_exact(void)
     EV_CHECK_MSG(s.cpu_mae_max_pp < 1e-6, "size CPU MAE %g", s.cpu_mae_max_pp);
     ev_xval_summarize(&s, pts, npts, recs, EV_XVAL_SIZE, NULL);
     EV_CHECK(s.n == n && s.npredicted == n);
-    EV_CHECK(s.rps_mape_pct > 0.1); /* the 6 extrapolated points, averaged over 60 */
+    EV_CHECK(s.rps_mape_pct > 0.1); /* the 6 extrapolated points, averaged over 72 */
     ev_xval_summarize(&s, pts, npts, recs, EV_XVAL_MTU, NULL);
     EV_CHECK_MSG(s.rps_mape_pct < 1e-6, "mtu MAPE %g", s.rps_mape_pct);
     EV_CHECK_MSG(s.cpu_mae_max_pp < 1e-6, "mtu CPU MAE %g", s.cpu_mae_max_pp);
     ev_xval_summarize(&s, pts, npts, recs, 0, "tb-swseg");
-    EV_CHECK(s.n == n); /* 30 per scheme x 2 */
+    EV_CHECK(s.n == n); /* 36 per scheme x 2 */
     free(pts);
 }
 
 static void test_noise(void)
 {
-    ev_record recs[64];
-    size_t n = make_set(recs, 64, 2, 3, 0.05), npts = 0;
+    ev_record recs[128];
+    size_t n = make_set(recs, 128, 2, 3, 0.05), npts = 0;
     ev_xval_point *pts = NULL;
     ev_error err = EV_ERROR_INIT;
     ev_xval_summary s;
@@ -178,8 +180,8 @@ static void test_noise(void)
  * are collinear; the fit still runs (it drops what it cannot identify) and says so. */
 static void test_two_mtus(void)
 {
-    ev_record recs[64];
-    size_t n = make_set(recs, 64, 1, 2, 0), npts = 0, i, predicted = 0;
+    ev_record recs[128];
+    size_t n = make_set(recs, 128, 1, 2, 0), npts = 0, i, predicted = 0;
     ev_xval_point *pts = NULL;
     ev_error err = EV_ERROR_INIT;
     int rc = ev_xval_run(&pts, &npts, recs, n, EV_XVAL_MTU, NULL, 0, &err);
@@ -197,7 +199,7 @@ static void test_two_mtus(void)
  * reported with a note, the others are predicted. */
 static void test_unpredictable(void)
 {
-    ev_record recs[64];
+    ev_record recs[128];
     size_t n = make_set(recs, 63, 1, 3, 0), npts = 0, i, un = 0;
     ev_xval_point *pts = NULL;
     ev_error err = EV_ERROR_INIT;
@@ -227,8 +229,8 @@ static void test_unpredictable(void)
  * figures (its RPS was not CPU-bound); training still uses it. */
 static void test_min_busy(void)
 {
-    ev_record recs[64];
-    size_t n = make_set(recs, 64, 1, 3, 0), npts = 0, i, unb = 0;
+    ev_record recs[128];
+    size_t n = make_set(recs, 128, 1, 3, 0), npts = 0, i, unb = 0;
     ev_xval_point *pts = NULL;
     ev_error err = EV_ERROR_INIT;
     ev_xval_summary s;
@@ -265,7 +267,7 @@ static void test_min_busy(void)
 
 static void test_errors(void)
 {
-    ev_record recs[64];
+    ev_record recs[128];
     size_t n = make_set(recs, 10, 1, 1, 0), npts = 7;
     ev_xval_point *pts = (ev_xval_point *)1;
     ev_error err = EV_ERROR_INIT;

@@ -157,12 +157,15 @@ static int build(ev_model **out, const gen *g, ev_error *err)
             ps.scale = 1;
             ps.value[EV_PARAM_PER_PACKET] = spp[c] * PRIOR_PP[p];
             ps.value[EV_PARAM_PER_SEGMENT] = sps[c] * g->ps[p];
-            ps.value[EV_PARAM_PER_BYTE] = spb[c] * PRIOR_PB[p];
+            /* the paper gives no split of the per-byte cost by direction: one prior for both */
+            ps.value[EV_PARAM_PER_BYTE_IN] = spb[c] * PRIOR_PB[p];
+            ps.value[EV_PARAM_PER_BYTE_OUT] = spb[c] * PRIOR_PB[p];
             for (o = 0; o < 2; o++) {
                 double d64 = g->share[o][p][c] / (100.0 * g->x64[o][p]);
                 ps.value[o] = d64 - ps.value[EV_PARAM_PER_PACKET] * c64[o].packets -
                               ps.value[EV_PARAM_PER_SEGMENT] * c64[o].segments -
-                              ps.value[EV_PARAM_PER_BYTE] * c64[o].bytes;
+                              ps.value[EV_PARAM_PER_BYTE_IN] * c64[o].req_bytes -
+                              ps.value[EV_PARAM_PER_BYTE_OUT] * c64[o].rep_bytes;
                 if (ps.value[o] < 0) {
                     ev_model_free(m);
                     return ev_error_set(err, EV_ERANGE, "%s %s %s: fixed cost < 0", plat_id[p],
