@@ -10,6 +10,8 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_multifit.h>
+#include <gsl/gsl_sort_double.h>
+#include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_vector.h>
 
 /* Order in which parameters are given up when the data cannot separate them: a per-byte cost
@@ -376,35 +378,41 @@ done:
     return rc;
 }
 
-static int ev_fit__cmpd(const void *a, const void *b)
+size_t ev_fit__saturated_busy(double *u, const ev_record *const *rr, size_t n)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Utilization at saturation (docs/model.md): the median busy fraction (the four categories'
- * sum / 100, at most 1) of the platform's records that kept its CPU at least 90 % busy, i.e.
- * the CPU-bound ones; 1 when there are fewer than 3 such records. */
-static double ev_fit__utilization(const ev_record *recs, size_t n, const char *id)
-{
-    double *b = malloc((n ? n : 1) * sizeof *b), u = 1.0;
+    double *b = malloc((n ? n : 1) * sizeof *b);
     size_t i, k = 0;
     if (!b)
-        return 1.0;
+        return 0;
     for (i = 0; i < n; i++) {
-        const ev_record *r = &recs[i];
-        double busy;
-        if (!ev_fit_record_usable(r) || strcmp(r->platform, id) != 0)
-            continue;
-        busy = (r->cpu[0] + r->cpu[1] + r->cpu[2] + r->cpu[3]) / 100.0;
+        const ev_record *r = rr[i];
+        double busy = (r->cpu[0] + r->cpu[1] + r->cpu[2] + r->cpu[3]) / 100.0;
         if (busy >= 0.9)
             b[k++] = busy < 1.0 ? busy : 1.0;
     }
-    if (k >= 3) {
-        qsort(b, k, sizeof *b, ev_fit__cmpd);
-        u = k % 2 ? b[k / 2] : 0.5 * (b[k / 2 - 1] + b[k / 2]);
+    if (k) {
+        gsl_sort(b, 1, k);
+        *u = gsl_stats_median_from_sorted_data(b, 1, k);
     }
     free(b);
+    return k;
+}
+
+/* Utilization at saturation (docs/model.md): the median busy fraction of the platform's
+ * CPU-bound records (ev_fit__saturated_busy); 1 when there are fewer than 3 of them. */
+static double ev_fit__utilization(const ev_record *recs, size_t n, const char *id)
+{
+    const ev_record **rr = malloc((n ? n : 1) * sizeof *rr);
+    double u = 1.0, med = 1.0;
+    size_t i, k = 0;
+    if (!rr)
+        return 1.0;
+    for (i = 0; i < n; i++)
+        if (ev_fit_record_usable(&recs[i]) && strcmp(recs[i].platform, id) == 0)
+            rr[k++] = &recs[i];
+    if (ev_fit__saturated_busy(&med, rr, k) >= 3)
+        u = med;
+    free(rr);
     return u;
 }
 

@@ -32,5 +32,10 @@ struct ev_model {
 
 char *ev_model__strdup(const char *s);
 void ev_model__design_row(double row[EV_NPARAM], ev_op op, const ev_counts *c);
+/* The median busy fraction (the four categories' sum / 100, at most 1) of those of the n
+ * records that kept the CPU at least 90 % busy (the CPU-bound ones), into *u (untouched when
+ * there are none). Shared by the fit and re-anchoring (docs/model.md, "Utilization at
+ * saturation"). RETURNS the number of such records (0 also when out of memory). */
+size_t ev_fit__saturated_busy(double *u, const ev_record *const *rr, size_t n);
 
 #endif

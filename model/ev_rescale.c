@@ -11,12 +11,6 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multifit.h>
 
-static int ev_rs__cmpd(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static int ev_rs__is_fixed(int j)
 {
     return j == EV_PARAM_FIXED_GET || j == EV_PARAM_FIXED_SET;
@@ -280,17 +274,8 @@ int ev_rescale(ev_model **out, ev_rescale_report **rep, size_t *nrep, const ev_m
             /* a model without a utilization (fitted before it existed) takes it from the
              * CPU-bound anchors: their median busy fraction (ev_fit.c does the same) */
             if (!(pi.utilization > 0)) {
-                double b[64], u;
-                size_t nb = 0;
-                for (j = 0; j < na && nb < 64; j++) {
-                    const ev_record *r = rr[j];
-                    double busy = (r->cpu[0] + r->cpu[1] + r->cpu[2] + r->cpu[3]) / 100.0;
-                    if (busy >= 0.9)
-                        b[nb++] = busy < 1.0 ? busy : 1.0;
-                }
-                if (nb) {
-                    qsort(b, nb, sizeof *b, ev_rs__cmpd);
-                    u = nb % 2 ? b[nb / 2] : 0.5 * (b[nb / 2 - 1] + b[nb / 2]);
+                double u = 0;
+                if (ev_fit__saturated_busy(&u, rr, na) > 0) {
                     nm->plat[p].info.utilization = u;
                     R->utilization = u;
                 }
