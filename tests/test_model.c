@@ -350,12 +350,68 @@ static void test_draw(void)
     ev_model_free(m);
 }
 
+/* A file of the first structure, "ev-cost/1" (one per_byte for both directions), is read with
+ * per_byte_in = per_byte_out = per_byte and the covariance of per_byte copied to both, fully
+ * correlated: the same demand and variance as the one-byte model for every request. */
+static void test_v1_file(void)
+{
+    static const char cat[] =
+        "{\"values\":[1e-5,2e-5,1e-6,0,3e-9],\"identified\":[true,true,true,false,true],"
+        "\"covariance\":[[1e-14,0,0,0,0],[0,1e-14,0,0,0],[0,0,1e-16,0,0],[0,0,0,0,0],"
+        "[0,0,0,0,4e-22]]}";
+    char json[4096];
+    ev_model *m = NULL;
+    ev_error err = EV_ERROR_INIT;
+    ev_param_set ps;
+    ev_prediction pr;
+    ev_conditions cond = EV_CONDITIONS_INIT;
+    ev_mix_item get = { EV_OP_GET, 4096, 1 };
+    ev_counts k;
+    ev_platform_info pi;
+    int c;
+    snprintf(json, sizeof json,
+             "{\"schema\":\"edgevirt.model/1\",\"structure\":\"ev-cost/1\",\"name\":\"old\","
+             "\"source\":\"measured\",\"client\":{\"rtt_s\":0},"
+             "\"parameter_names\":[\"fixed_get\",\"fixed_set\",\"per_packet\",\"per_segment\","
+             "\"per_byte\"],\"platforms\":[{\"id\":\"kata\",\"path\":\"vhost\",\"stack\":\"linux\","
+             "\"offload\":true,\"inputs\":{\"guest_pkt_bytes\":8250,\"tcp_header_bytes\":52,"
+             "\"instance_l2_bytes\":0,\"nic_mss_reduction\":100},\"categories\":{\"user\":%s,"
+             "\"system\":%s,\"softirq\":%s,\"guest\":%s}}]}", cat, cat, cat, cat);
+    EV_CHECK_MSG(ev_model_parse(&m, json, "old.json", &err) == EV_OK, "%s", err.msg);
+    if (!m)
+        return;
+    EV_CHECK(ev_model_params(&ps, m, 0, EV_CPU_USER) == EV_OK);
+    EV_CHECK(ps.value[EV_PARAM_PER_BYTE_IN] == 3e-9 && ps.value[EV_PARAM_PER_BYTE_OUT] == 3e-9);
+    EV_CHECK(ps.identified[EV_PARAM_PER_BYTE_IN] && ps.identified[EV_PARAM_PER_BYTE_OUT] &&
+             !ps.identified[EV_PARAM_PER_SEGMENT]);
+    EV_CHECK(ps.cov[EV_PARAM_PER_BYTE_IN * EV_NPARAM + EV_PARAM_PER_BYTE_OUT] == 4e-22 &&
+             ps.cov[EV_PARAM_PER_BYTE_OUT * EV_NPARAM + EV_PARAM_PER_BYTE_OUT] == 4e-22 &&
+             ps.cov[EV_PARAM_PER_BYTE_OUT * EV_NPARAM + EV_PARAM_FIXED_GET] == 0);
+    /* the demand is the one-byte model's: 1e-5 + 1e-6 * packets + 3e-9 * all bytes */
+    ev_model_platform(&pi, m, 0);
+    EV_CHECK(ev_model_counts(&k, &pi, EV_OP_GET, 4096, &cond, &err) == EV_OK);
+    EV_CHECK(ev_model_predict(&pr, m, 0, &get, 1, &cond, &err) == EV_OK);
+    for (c = 0; c < EV_NCAT; c++)
+        EV_CHECK_NEAR(pr.demand_s[c], 1e-5 + 1e-6 * k.packets + 3e-9 * k.bytes, 1e-18);
+    ev_model_free(m);
+    /* the five names belong to ev-cost/1 only */
+    {
+        char *at = strstr(json, "ev-cost/1");
+        if (at)
+            at[8] = '2';
+        EV_CHECK(ev_model_parse(&m, json, "old.json", &err) == EV_ESCHEMA);
+        EV_CHECK_MSG(strstr(err.msg, "parameter_names") != NULL, "%s", err.msg);
+        ev_model_free(m);
+    }
+}
+
 int main(void)
 {
     test_counts();
     test_counts_acks();
     test_predict();
     test_json();
+    test_v1_file();
     test_default();
     test_draw();
     return ev_test_done();
