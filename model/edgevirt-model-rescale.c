@@ -169,7 +169,8 @@ int cmd_rescale(int argc, char **argv)
                    rep[k].configs, rep[k].two_factor ? "true" : "false", rep[k].a, rep[k].b,
                    rep[k].factor_sd, 100 * rep[k].rps_err_before, 100 * rep[k].rps_err_after,
                    rep[k].utilization);
-        printf("\n]}\n");
+        printf("\n], \"client_rtt_s\": %.6g, \"client_rtt_before_s\": %.6g}\n",
+               ev_model_client_rtt(nm), ev_model_client_rtt(m));
     } else if (rc == EV_OK) {
         printf("rescaled %s -> %s (%s)\n", argv[optind], outp, ev_model_name(nm));
         printf("%-18s %7s %7s %-7s %9s %9s %9s %14s %13s %6s\n", "platform", "anchors",
@@ -193,6 +194,10 @@ int cmd_rescale(int argc, char **argv)
             if (j == nrep)
                 printf("%-18s no anchors: kept as calibrated\n", pi.id);
         }
+        if (ev_model_client_rtt(nm) < ev_model_client_rtt(m))
+            printf("client rtt %.6g s -> %.6g s: the anchors' client was faster (Little's law "
+                   "bound, docs/model.md \"Client bound\")\n", ev_model_client_rtt(m),
+                   ev_model_client_rtt(nm));
     }
     free(rep);
     ev_recset_free(&set);

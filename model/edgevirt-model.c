@@ -59,7 +59,8 @@ static const char *const usage_fit =
     "\n"
     "  -o, --output FILE   model file to write (required)\n"
     "  --name NAME         model name (default \"fitted\")\n"
-    "  --client-rtt S      client round trip in seconds for the closed-loop bound (0.0005)\n"
+    "  --client-rtt S      client round trip in seconds for the closed-loop bound (0.0005), lowered to\n"
+    "                      the most the records allow (Little's law, edgevirt-model(1))\n"
     "  --sigma PP          a-priori noise of one CPU reading in percentage points (1)\n"
     "  --corr-limit R      |correlation| above which a count parameter is not identified\n"
     "                      (0.995)\n"
@@ -561,6 +562,16 @@ static int cmd_fit(int argc, char **argv)
         rc = ev_fit_residuals(&pts, &npts, m, set.recs, set.n, &err);
     if (rc == EV_OK) {
         print_model(stdout, m);
+        if (ev_model_client_rtt(m) < opt.client_rtt_s) {
+            size_t w = 0;
+            double b = ev_fit_client_rtt_bound(set.recs, set.n, &w);
+            const ev_record *r = &set.recs[w];
+            printf("client rtt: --client-rtt %.6g s lowered to %.6g s, the most the records "
+                   "allow (Little's law: record %zu, %s, %u x %u outstanding at %.1f rps; "
+                   "docs/model.md \"Client bound\")\n", opt.client_rtt_s, b, w + 1,
+                   r->point[0] ? r->point : r->platform, r->clients,
+                   r->pipeline ? r->pipeline : 1, r->rps);
+        }
         printf("\nresiduals (CPU microseconds per request, observed - fitted; rps)\n");
         printf("%-16s %-4s %8s %6s %9s %9s %9s %9s %10s %10s\n", "platform", "op", "size", "mtu",
                "user", "system", "softirq", "guest", "rps_obs", "rps_fit");

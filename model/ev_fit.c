@@ -416,6 +416,28 @@ static double ev_fit__utilization(const ev_record *recs, size_t n, const char *i
     return u;
 }
 
+double ev_fit_client_rtt_bound(const ev_record *recs, size_t n, size_t *which)
+{
+    double best = -1;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        const ev_record *r = &recs[i];
+        double busy, b;
+        if (!ev_fit_record_usable(r) || r->clients == 0)
+            continue;
+        busy = (r->cpu[0] + r->cpu[1] + r->cpu[2] + r->cpu[3]) / 100.0;
+        b = ((double)r->clients * (r->pipeline ? r->pipeline : 1) - busy) / r->rps;
+        if (b < 0)
+            b = 0;
+        if (best < 0 || b < best) {
+            best = b;
+            if (which)
+                *which = i;
+        }
+    }
+    return best;
+}
+
 int ev_fit_records(ev_model **out, const ev_record *recs, size_t n, const ev_fit_options *opt_in,
                    ev_error *err)
 {
@@ -425,6 +447,7 @@ int ev_fit_records(ev_model **out, const ev_record *recs, size_t n, const ev_fit
     double *X = NULL, *w = NULL, *ybuf = NULL, *y[EV_NCAT];
     size_t i, p, nuse = 0, nrec = 0;
     int rc, all_recon = 1;
+    double rtt, rtt_max;
 
     *out = NULL;
     gsl_set_error_handler_off();
@@ -441,8 +464,12 @@ int ev_fit_records(ev_model **out, const ev_record *recs, size_t n, const ev_fit
     if (nuse == 0)
         return ev_error_set(err, EV_EINVAL, "no usable run record (status ok, rps > 0, "
                                             "user/system/softirq/guest CPU present)");
+    rtt = opt->client_rtt_s;
+    rtt_max = ev_fit_client_rtt_bound(recs, n, NULL);
+    if (rtt_max >= 0 && rtt_max < rtt)
+        rtt = rtt_max;
     rc = ev_model_new(&m, opt->name, all_recon ? EV_SOURCE_RECONSTRUCTED : EV_SOURCE_MEASURED,
-                      opt->client_rtt_s);
+                      rtt);
     if (rc)
         return ev_error_set(err, rc, "out of memory");
     /* platforms in order of first appearance */

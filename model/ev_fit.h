@@ -43,8 +43,18 @@ int ev_fit_predict_record(ev_prediction *pr, const ev_model *m, size_t p, const 
 /* The same without excluding measured mixes (r->mix.n > 0): what can be scored. */
 int ev_fit_record_measured(const ev_record *r);
 
+/* The client round trip the records allow (Little's law, docs/model.md "Client bound"): a
+ * record that moved X requests/s with N = clients * pipeline requests outstanding had a
+ * response time N / X, of which its CPU demand busy / X was spent in the instance, so the
+ * closed-loop client's round trip was at most N / X - busy / X. RETURNS the smallest such bound
+ * over the usable records with a client count (never below 0), or -1 when there is none;
+ * *which (may be NULL) gets the index of the record that sets it. */
+double ev_fit_client_rtt_bound(const ev_record *recs, size_t n, size_t *which);
+
 /* Fit every platform found in recs[0..n-1] (records with status failed, rps <= 0 or a missing
  * user/system/softirq/guest reading are skipped). Platforms keep the order of first appearance.
+ * The model's client round trip is opt->client_rtt_s, lowered to ev_fit_client_rtt_bound()
+ * when the records show that the client was faster than that.
  * RETURNS EV_OK, EV_EINVAL (no usable record, too few points for a platform: fewer points than
  * identified parameters), EV_EMODEL (a GSL routine failed), EV_ENOMEM. */
 int ev_fit_records(ev_model **out, const ev_record *recs, size_t n, const ev_fit_options *opt,

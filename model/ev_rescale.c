@@ -166,6 +166,11 @@ int ev_rescale(ev_model **out, ev_rescale_report **rep, size_t *nrep, const ev_m
     free(nm->name);
     nm->name = ev_model__strdup(name);
     nm->source = EV_SOURCE_MEASURED;
+    {   /* today's client may be faster than the calibration day's (ev_fit_client_rtt_bound) */
+        double b = ev_fit_client_rtt_bound(recs, n, NULL);
+        if (b >= 0 && b < nm->client_rtt_s)
+            nm->client_rtt_s = b;
+    }
     an = calloc(nusable, sizeof *an);
     rr = calloc(nusable, sizeof *rr);
     rp = calloc(np, sizeof *rp);

@@ -14,6 +14,8 @@
  * old one scaled the same way plus sigma_f^2 beta' beta'^T: a fully correlated relative factor
  * error sigma_f = (relative residual sd of the anchors when they have >= 2 degrees of freedom,
  * else opt->anchor_sd) / sqrt(anchor records). Categories the model predicts as 0 keep 0.
+ * The client round trip is lowered to the anchors' ev_fit_client_rtt_bound() when that is
+ * smaller (today's client was faster).
  * No I/O. */
 #ifndef EV_RESCALE_H
 #define EV_RESCALE_H

@@ -16,8 +16,8 @@ Calibrates the cost model on the one-host testbed (docs/calibration.md). Needs r
      --gateway-quota CORES   (once per MTU and round; swseg paths switch the link mode
      themselves when they start)
   2. edgevirt-measure run (inside the gateway namespace) the spec data/specs/testbed-sweep.json
-     (MTU 1500) and testbed-sweep-mtu576.json (MTU 576), one repeat per round, the MTUs
-     alternating, appending to DIR/runs.jsonl (rerunning resumes: recorded points are skipped)
+     (MTU 1500), testbed-sweep-mtu1000.json (MTU 1000) and testbed-sweep-mtu576.json (MTU 576),
+     one repeat per round, the MTUs rotating, appending to DIR/runs.jsonl (rerunning resumes: recorded points are skipped)
   3. DIR/model-input.jsonl: the records with the CPU per process (relay = VMM user/system,
      redis-server = guest) in percent of the emulated gateway core (process CPU / CORES)
   4. edgevirt-model fit --inputs FILE -> DIR/model.json (DIR/fit.txt)
@@ -41,8 +41,8 @@ options:
                    percent of the quota, i.e. where the gateway bound (default 90); the
                    others (another tenant of a shared host took the CPU) are listed apart
   --prefix NAME    testbed prefix (default ev; substituted into the specs' commands)
-  --sweep SPEC:MTU measure SPEC at MTU instead of the two calibration sweeps (repeatable; the
-                   rounds alternate over them as over the default pair), e.g. the validation
+  --sweep SPEC:MTU measure SPEC at MTU instead of the three calibration sweeps (repeatable; the
+                   rounds alternate over them as over the default three), e.g. the validation
                    sweep data/specs/testbed-validate.json:1500 (docs/calibration.md)
   --measure-only   measure and write model-input.jsonl only: no fit, cross-validation or plots
                    (validation and anchor runs)
@@ -211,10 +211,14 @@ else
             for sw in $sweeps; do run_mtu "${sw##*:}" "${sw%:*}" $r || exit 1; done
             continue
         fi
-        # alternate which MTU goes first, so drift spreads over both
-        if [ $((r % 2)) = 1 ]; then order="1500 576"; else order="576 1500"; fi
+        # rotate which MTU goes first, so drift spreads over all three
+        case $((r % 3)) in
+        1) order="1500 1000 576" ;;
+        2) order="1000 576 1500" ;;
+        *) order="576 1500 1000" ;;
+        esac
         for m in $order; do
-            if [ $m = 1500 ]; then s=testbed-sweep.json; else s=testbed-sweep-mtu576.json; fi
+            if [ $m = 1500 ]; then s=testbed-sweep.json; else s=testbed-sweep-mtu$m.json; fi
             run_mtu $m "$here/data/specs/$s" $r || exit 1
         done
     done

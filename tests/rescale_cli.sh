@@ -51,6 +51,14 @@ expect 0 "tb-relay-swseg" "$M" rescale "$OLD" --anchors "$T/anchors.jsonl" -o "$
 v=$(jq '(.platforms | length) == 4 and all(.platforms[]; .anchors >= 2 and .fixed_factor > 0 and .variable_factor > 0
         and .factor_sd > 0 and .anchor_rps_mape_after <= .anchor_rps_mape_before)' "$T/rep.json")
 [ "$v" = true ] && echo "ok: --json report: 4 platforms, anchors' error not worse" || { echo "FAILED: --json report" >&2; cat "$T/rep.json" >&2; fail=1; }
+# the client round trip: today's faster client lowers it to the anchors' Little's-law bound,
+# min over the anchors of (clients * pipeline - busy) / rps
+bound=$(jq -s 'map((.workload.clients * (.workload.pipeline // 1) - (.cpu.user + .cpu.system + .cpu.softirq
+        + .cpu.guest) / 100) / .result.rps) | min' "$T/anchors.jsonl")
+v=$(jq --argjson b "$bound" '.client_rtt_before_s == 0.0005 and (.client_rtt_s - $b | fabs) < 1e-9' "$T/rep.json")
+[ "$v" = true ] && echo "ok: client rtt 0.0005 s lowered to the anchors' bound $bound s" ||
+    { echo "FAILED: client rtt not the anchors' bound $bound:" >&2; cat "$T/rep.json" >&2; fail=1; }
+expect 0 "client rtt 0.0005 s -> " "$M" rescale "$OLD" --anchors "$T/anchors.jsonl" -o "$T/rescaled3.json"
 
 # the point: on every record of the new day that is not an anchor, the re-anchored model is
 # closer than the old calibration (mean |error| of RPS over the gateway-bound runs)

@@ -7,6 +7,9 @@
  *  - platform inputs (ev_fit_inputs): records whose true guest packet size is 65536 B are
  *    recovered exactly (per_packet >= 0) when the fit is given that size, and not with the
  *    8250 B default; the inputs file parser rejects bad files naming file and field;
+ *  - the client round trip is lowered to what the records allow (Little's law): the bound is
+ *    min (clients * pipeline - busy) / rps, the training records then predict CPU-bound, a
+ *    smaller --client-rtt is kept, records without a client count give no bound;
  *  - reproduces the embedded default from data/paper/runs.jsonl (1e-9 relative), and, with
  *    `--compare FILE`, checks a model file written by `edgevirt-model fit` the same way. */
 #include <math.h>
@@ -408,6 +411,60 @@ static void test_inputs(void)
     ev_fit_inputs_free(in);
 }
 
+static void test_client_bound(void)
+{
+    static const double sizes[] = { 32, 1024, 4096, 16384 };
+    ev_record recs[16];
+    ev_model *m = NULL;
+    ev_fit_options opt = EV_FIT_OPTIONS_INIT;
+    ev_error err = EV_ERROR_INIT;
+    size_t n, i, which = 99, fastest = 0;
+    double b, want;
+
+    set_truth(0);
+    n = make_runs(recs, "linuxish", 0, sizes, 4, 1500, 0, NULL);
+    for (i = 1; i < n; i++)
+        if (recs[i].rps > recs[fastest].rps)
+            fastest = i;
+    recs[fastest].pipeline = 2; /* 100 outstanding: no longer the tightest */
+    want = 1e9;
+    for (i = 0; i < n; i++) {
+        double busy = (recs[i].cpu[0] + recs[i].cpu[1] + recs[i].cpu[2] + recs[i].cpu[3]) / 100;
+        double bi = (50.0 * recs[i].pipeline - busy) / recs[i].rps;
+        if (bi < want)
+            want = bi;
+    }
+    b = ev_fit_client_rtt_bound(recs, n, &which);
+    EV_CHECK_NEAR(b, want, 1e-12);
+    EV_CHECK(which < n && which != fastest);
+    /* a 1 s round trip would make every record client-bound: it is lowered to the bound */
+    opt.client_rtt_s = 1;
+    EV_CHECK_MSG(ev_fit_records(&m, recs, n, &opt, &err) == EV_OK, "%s", err.msg);
+    if (m) {
+        EV_CHECK_NEAR(ev_model_client_rtt(m), want, 1e-12);
+        for (i = 0; i < n; i++) {
+            ev_prediction pr;
+            EV_CHECK(ev_fit_predict_record(&pr, m, 0, &recs[i], &err) == EV_OK);
+            /* CPU-bound (the binding record ties to rounding) */
+            EV_CHECK_MSG(pr.x_client >= pr.x_cpu * (1 - 1e-9), "record %zu: client %g < cpu %g",
+                         i, pr.x_client, pr.x_cpu);
+            EV_CHECK(pr.x_client >= recs[i].rps * (1 - 1e-9));
+        }
+        ev_model_free(m);
+        m = NULL;
+    }
+    /* a round trip below the bound is kept */
+    opt.client_rtt_s = want / 2;
+    EV_CHECK(ev_fit_records(&m, recs, n, &opt, &err) == EV_OK);
+    if (m)
+        EV_CHECK(ev_model_client_rtt(m) == want / 2);
+    ev_model_free(m);
+    /* no client count: no bound */
+    for (i = 0; i < n; i++)
+        recs[i].clients = 0;
+    EV_CHECK(ev_fit_client_rtt_bound(recs, n, NULL) == -1);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--compare") == 0) {
@@ -426,6 +483,7 @@ int main(int argc, char **argv)
     test_identifiability();
     test_errors();
     test_inputs();
+    test_client_bound();
     test_paper();
     return ev_test_done();
 }

@@ -20,7 +20,7 @@ set pointsize 1.1
 
 set xrange [0:109.22922419011689]
 set yrange [0:109.22922419011689]
-set label 1 "CPU MAE (counted held-out points), worst category: 2.9 pp" at screen 0.01, screen 0.02 left font ",9" tc rgb "#666666"
+set label 1 "CPU MAE (counted held-out points), worst category: 2.7 pp" at screen 0.01, screen 0.02 left font ",9" tc rgb "#666666"
 
 set terminal pngcairo size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
 set output "crossval-cpu.png"
