@@ -14,15 +14,16 @@
 #include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_vector.h>
 
-/* Order in which parameters are given up when the data cannot separate them: a per-byte cost
- * is the first to go (from one MTU it is the least distinguishable from per-packet work; the
- * request's before the reply's: with GET runs only, the request bytes are a constant), then
+/* Order in which parameters are given up when the data cannot separate them: the
+ * multi-segment message costs first (the finest refinement: with one message size above the
+ * MSS they are a step the per-packet and per-byte costs can carry), then a per-byte cost
+ * (from one MTU it is the least distinguishable from per-packet work; the request's before the reply's: with GET runs only, the request bytes are a constant), then
  * per-packet (for a guest without offload, packets = segments + 2 at pipeline 1, so per-segment
  * carries the paper's mechanism), then per-segment; fixed costs only when their column is
  * empty. For a rank-deficient design the first parameter in this order whose removal keeps the
  * rank (it lies in the span of the others) is dropped. */
 static const int ev_fit__drop_order[EV_NPARAM] = {
-    EV_PARAM_PER_BYTE_IN, EV_PARAM_PER_BYTE_OUT, EV_PARAM_PER_PACKET, EV_PARAM_PER_SEGMENT,
+    EV_PARAM_PER_MULTISEG_IN, EV_PARAM_PER_MULTISEG_OUT, EV_PARAM_PER_BYTE_IN, EV_PARAM_PER_BYTE_OUT, EV_PARAM_PER_PACKET, EV_PARAM_PER_SEGMENT,
     EV_PARAM_FIXED_SET, EV_PARAM_FIXED_GET
 };
 
@@ -114,9 +115,10 @@ static void ev_fit__note(char *buf, size_t len, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Rank of the weighted design without parameter `skip` (free columns only). */
-static int ev_fit__rank_without(size_t *rank, const double *X, const double *w, size_t n,
-                                const int freep[EV_NPARAM], int skip)
+/* Rank of the weighted design without parameter `skip` (free columns only), and (worst may
+ * be NULL) the largest |correlation| of two estimates one of which is a count parameter. */
+static int ev_fit__rank_without(size_t *rank, double *worst, const double *X, const double *w,
+                                size_t n, const int freep[EV_NPARAM], int skip)
 {
     int idx[EV_NPARAM], nf = 0, j, st;
     size_t i;
@@ -129,6 +131,8 @@ static int ev_fit__rank_without(size_t *rank, const double *X, const double *w, 
         if (freep[j] && j != skip)
             idx[nf++] = j;
     *rank = 0;
+    if (worst)
+        *worst = 0;
     if (nf == 0)
         return EV_OK;
     A = gsl_matrix_alloc(n, (size_t)nf);
@@ -145,6 +149,17 @@ static int ev_fit__rank_without(size_t *rank, const double *X, const double *w, 
             gsl_matrix_set(A, i, (size_t)j, X[i * EV_NPARAM + idx[j]]);
     st = gsl_multifit_wlinear_tsvd(A, &wv.vector, y, 1e-12, c, cov, &chisq, rank, ws)
              == GSL_SUCCESS ? EV_OK : EV_EMODEL;
+    if (st == EV_OK && worst)
+        for (j = 0; j < nf; j++)
+            for (int k = j + 1; k < nf; k++) {
+                double a = gsl_matrix_get(cov, (size_t)j, (size_t)j);
+                double b = gsl_matrix_get(cov, (size_t)k, (size_t)k);
+                double r = a > 0 && b > 0 ? gsl_matrix_get(cov, (size_t)j, (size_t)k) / sqrt(a * b)
+                                          : 0;
+                if ((idx[j] >= EV_PARAM_PER_PACKET || idx[k] >= EV_PARAM_PER_PACKET) &&
+                    fabs(r) > *worst)
+                    *worst = fabs(r);
+            }
 out:
     gsl_matrix_free(A);
     gsl_matrix_free(cov);
@@ -183,7 +198,10 @@ static int ev_fit__platform(ev_model *m, size_t pidx, const double *X, const dou
                          ev_model_param_names[j],
                          j == EV_PARAM_PER_SEGMENT ? "the guest never cuts segments"
                          : j == EV_PARAM_FIXED_GET ? "no GET runs"
-                         : j == EV_PARAM_FIXED_SET ? "no SET runs" : "the count is always 0");
+                         : j == EV_PARAM_FIXED_SET ? "no SET runs"
+                         : j == EV_PARAM_PER_MULTISEG_IN ? "no request spans more than one segment"
+                         : j == EV_PARAM_PER_MULTISEG_OUT ? "no reply spans more than one segment"
+                                                          : "the count is always 0");
     }
 
     ws = gsl_multifit_linear_alloc(n, EV_NPARAM);
@@ -235,7 +253,7 @@ static int ev_fit__platform(ev_model *m, size_t pidx, const double *X, const dou
                 size_t r2 = 0;
                 if (!freep[cand])
                     continue;
-                st = ev_fit__rank_without(&r2, X, w, n, freep, cand);
+                st = ev_fit__rank_without(&r2, NULL, X, w, n, freep, cand);
                 if (st != EV_OK) {
                     rc = ev_error_set(err, st, "platform %s: rank check failed", pid);
                     goto done;
@@ -274,7 +292,36 @@ static int ev_fit__platform(ev_model *m, size_t pidx, const double *X, const dou
                 }
             }
         if (fabs(worst) > opt->corr_limit) {
-            /* give up the pair member that comes first in the drop order */
+            /* A third column may be what ties the pair: a parameter earlier in the drop order
+             * than both whose removal at least halves the pair's distance from collinearity
+             * (1 - |corr|) goes first (the multi-segment costs of an offloading guest, whose
+             * packets are 2 + the ACKs of multi-segment messages, make per_packet and the fixed
+             * cost collinear). Otherwise the pair member that comes first in the order. */
+            double wc = 0;
+            for (k = 0; k < EV_NPARAM && drop < 0; k++) {
+                int cand = ev_fit__drop_order[k];
+                size_t r2 = 0;
+                if (cand == wa || cand == wb)
+                    break;
+                if (!freep[cand])
+                    continue;
+                st = ev_fit__rank_without(&r2, &wc, X, w, n, freep, cand);
+                if (st != EV_OK) {
+                    rc = ev_error_set(err, st, "platform %s: correlation check failed", pid);
+                    goto done;
+                }
+                if (1 - wc >= 2 * (1 - fabs(worst)))
+                    drop = cand;
+            }
+            if (drop >= 0) {
+                ev_fit__note(notes, sizeof notes,
+                             "%s: not identifiable: with it the estimates of %s and %s correlate "
+                             "%.4f (limit %.3g), without it %.4f; fixed at the prior 0",
+                             ev_model_param_names[drop], ev_model_param_names[wa],
+                             ev_model_param_names[wb], worst, opt->corr_limit, wc);
+                freep[drop] = 0;
+                continue;
+            }
             for (k = 0; k < EV_NPARAM && drop < 0; k++)
                 if (ev_fit__drop_order[k] == wa || ev_fit__drop_order[k] == wb)
                     drop = ev_fit__drop_order[k];

@@ -6,6 +6,7 @@
  *     y_i = cpu_c,i / (100 * rps_i)                       (CPU seconds per request, utilization law)
  *     y_i = fixed_get*[GET] + fixed_set*[SET] + per_packet*packets_i + per_segment*segments_i
  *           + per_byte_in*request_bytes_i + per_byte_out*reply_bytes_i
+ *           + per_multiseg_in*[request > 1 segment]_i + per_multiseg_out*[reply > 1 segment]_i
  *                                                       (counts from ev_model_counts)
  *     weight w_i = (100 * rps_i / sigma)^2                (sigma = a-priori CPU noise in pp)
  * A parameter whose column is all zero (never segments, no SET runs), that makes the design rank

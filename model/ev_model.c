@@ -16,7 +16,8 @@
 #include <gsl/gsl_vector.h>
 
 const char *const ev_model_param_names[EV_NPARAM] = {
-    "fixed_get", "fixed_set", "per_packet", "per_segment", "per_byte_in", "per_byte_out"
+    "fixed_get", "fixed_set", "per_packet", "per_segment", "per_byte_in", "per_byte_out",
+    "per_multiseg_in", "per_multiseg_out"
 };
 
 /* Ethernet costs beyond the IP packet: 14 B header + 4 FCS + 8 preamble + 12 gap on the wire;
@@ -358,6 +359,8 @@ int ev_model_counts(ev_counts *out, const ev_platform_info *pi, ev_op op, double
     {
         double mq = pi->offload ? mss_c : fmin(seg_g, mss_c), mr = pi->offload ? mss_c : seg_g;
         double kq = ev_model__ceil(q / mq), kr = ev_model__ceil(r / mr);
+        out->multiseg_req = kq > 1 ? 1.0 : 0.0;
+        out->multiseg_rep = kr > 1 ? 1.0 : 0.0;
         acks[EV_DIR_RX] = kq > 1 ? pi->ack_pkts_per_msg + pi->ack_pkts_per_seg * (kq - 1) : 0;
         acks[EV_DIR_TX] = kr > 1 ? pi->ack_pkts_per_msg + pi->ack_pkts_per_seg * (kr - 1) : 0;
     }
@@ -390,7 +393,7 @@ int ev_model_counts(ev_counts *out, const ev_platform_info *pi, ev_op op, double
 }
 
 /* The design row of one request: [is_get, is_set, packets, segments, request bytes,
- * reply bytes]. */
+ * reply bytes, request spans > 1 segment, reply spans > 1 segment]. */
 static void ev_model__row(double row[EV_NPARAM], ev_op op, const ev_counts *c)
 {
     row[EV_PARAM_FIXED_GET] = op == EV_OP_GET ? 1.0 : 0.0;
@@ -399,6 +402,8 @@ static void ev_model__row(double row[EV_NPARAM], ev_op op, const ev_counts *c)
     row[EV_PARAM_PER_SEGMENT] = c->segments;
     row[EV_PARAM_PER_BYTE_IN] = c->req_bytes;
     row[EV_PARAM_PER_BYTE_OUT] = c->rep_bytes;
+    row[EV_PARAM_PER_MULTISEG_IN] = c->multiseg_req;
+    row[EV_PARAM_PER_MULTISEG_OUT] = c->multiseg_rep;
 }
 
 void ev_model__design_row(double row[EV_NPARAM], ev_op op, const ev_counts *c)

@@ -5,9 +5,13 @@
  * (seconds of one core per request) in each category c in {user, system, softirq, guest} is
  *     D_c = fixed_c[o] + per_packet_c * packets + per_segment_c * segments
  *           + per_byte_in_c * request bytes + per_byte_out_c * reply bytes
+ *           + per_multiseg_in_c * [request spans > 1 segment]
+ *           + per_multiseg_out_c * [reply spans > 1 segment]
  * where packets cross the instance interface, segments are cut in software by the guest
  * (lwIP without TSO/GRO), and bytes are RESP bytes, received (request) and sent (reply) by the
- * server apart: sending a byte costs more than receiving it (docs/model.md). Counts follow from RESP framing, the MTU/MSS
+ * server apart: sending a byte costs more than receiving it (docs/model.md); a message that
+ * spans more than one segment costs once more than its packets and bytes (the receiver's second
+ * read and wake-up, the sender's ACK-clocked send; docs/model.md). Counts follow from RESP framing, the MTU/MSS
  * and the platform's segmentation behaviour (an input, not a fitted parameter).
  * Throughput X = min(X_cpu = 1/sum_c D_c, X_wire = link/wire bytes, X_client); CPU % = 100*X*D_c.
  * A mix combines demands and bytes weighted by frequency (never an average of RPS).
@@ -22,10 +26,13 @@
 #include "ev_record.h"
 
 #define EV_MODEL_SCHEMA "edgevirt.model/1"
-#define EV_MODEL_STRUCTURE "ev-cost/2"
+#define EV_MODEL_STRUCTURE "ev-cost/3"
 /* the first structure, one per_byte for both directions: still read (per_byte_in = per_byte_out
  * = per_byte, fully correlated), never written */
 #define EV_MODEL_STRUCTURE_V1 "ev-cost/1"
+/* the second, without the multi-segment message costs: still read (those two fixed at 0, not
+ * identified), never written */
+#define EV_MODEL_STRUCTURE_V2 "ev-cost/2"
 
 typedef struct ev_model ev_model;
 
@@ -106,9 +113,11 @@ const char *ev_bound_name(ev_bound b, int cat); /* "cpu:system", "wire", "client
 /* the cost model's parameters, in design-row order (see ev_param_set below) */
 enum {
     EV_PARAM_FIXED_GET = 0, EV_PARAM_FIXED_SET, EV_PARAM_PER_PACKET, EV_PARAM_PER_SEGMENT,
-    EV_PARAM_PER_BYTE_IN, EV_PARAM_PER_BYTE_OUT, EV_NPARAM
+    EV_PARAM_PER_BYTE_IN, EV_PARAM_PER_BYTE_OUT, EV_PARAM_PER_MULTISEG_IN,
+    EV_PARAM_PER_MULTISEG_OUT, EV_NPARAM
 };
-/* "fixed_get" "fixed_set" "per_packet" "per_segment" "per_byte_in" "per_byte_out" */
+/* "fixed_get" "fixed_set" "per_packet" "per_segment" "per_byte_in" "per_byte_out"
+ * "per_multiseg_in" "per_multiseg_out" */
 
 typedef struct ev_prediction {
     double rps;                 /* point estimate: min of the three bounds */
@@ -191,6 +200,9 @@ typedef struct ev_counts {
     double packets;                 /* inst_pkts[RX] + inst_pkts[TX] */
     double segments;                /* extra segments the guest cuts in software */
     double bytes;                   /* req_bytes + rep_bytes */
+    double multiseg_req, multiseg_rep; /* 1 when the request / the reply spans more than one
+                                       TCP segment on its way (the segments its receiver ACKs),
+                                       else 0 */
 } ev_counts;
 /* Counts for one request; RETURNS EV_OK or EV_EINVAL (mtu too small for the headers, ...). */
 int ev_model_counts(ev_counts *out, const ev_platform_info *pi, ev_op op, double value_size,

@@ -1,5 +1,5 @@
-/* ev_model_json.c - the model file (schema "edgevirt.model/1", structure "ev-cost/2"; the
- * first structure "ev-cost/1", one per_byte for both directions, is still read):
+/* ev_model_json.c - the model file (schema "edgevirt.model/1", structure "ev-cost/3"; the
+ * older structures "ev-cost/1" (one per_byte) and "ev-cost/2" (no multi-segment costs) are read):
  * strict loading with errors naming file and field, C-locale writing, the embedded default.
  * The format is documented in docs/formats.md ("Model file"). */
 #include "ev_model.h"
@@ -73,21 +73,32 @@ static int ev_mj__psd(const double *cov, double *min_eig)
     return lo >= -1e-9 * big ? EV_OK : EV_ERANGE;
 }
 
-/* "ev-cost/1" had one per_byte where "ev-cost/2" has per_byte_in and per_byte_out: the
- * parameter of file column k is this build's v1_col[k]; a v1 file is read with per_byte_in =
- * per_byte_out = per_byte, fully correlated (the same demand and variance for every request). */
+/* The structures this build reads. "ev-cost/1" had one per_byte where the later ones have
+ * per_byte_in and per_byte_out; "ev-cost/2" had no multi-segment message costs. This build's
+ * parameter i is file column col[i] (-1: absent, read as 0, not identified, no variance); a v1
+ * file is read with per_byte_in = per_byte_out = per_byte, fully correlated (the same demand
+ * and variance for every request). */
+typedef struct ev_mj_layout {
+    const char *structure;
+    int n;                                /* parameters in the file */
+    const char *const *names;
+    int col[EV_NPARAM];
+} ev_mj_layout;
 static const char *const ev_mj__v1_names[] = { "fixed_get", "fixed_set", "per_packet",
                                                "per_segment", "per_byte" };
-#define EV_MJ__V1_NPARAM 5
-static const int ev_mj__v1_col[EV_NPARAM] = { 0, 1, 2, 3, 4, 4 };
+static const ev_mj_layout ev_mj__layouts[] = {
+    { EV_MODEL_STRUCTURE, EV_NPARAM, ev_model_param_names, { 0, 1, 2, 3, 4, 5, 6, 7 } },
+    { EV_MODEL_STRUCTURE_V2, 6, ev_model_param_names, { 0, 1, 2, 3, 4, 5, -1, -1 } },
+    { EV_MODEL_STRUCTURE_V1, 5, ev_mj__v1_names, { 0, 1, 2, 3, 4, 4, -1, -1 } },
+};
 
-static int ev_mj__category(ev_param_set *ps, const cJSON *o, const ev_json_ctx *ctx, int v1,
-                           ev_error *err)
+static int ev_mj__category(ev_param_set *ps, const cJSON *o, const ev_json_ctx *ctx,
+                           const ev_mj_layout *lay, ev_error *err)
 {
     static const char *const keys[] = { "values", "identified", "covariance", "chi2", "scale",
                                         NULL };
     const cJSON *a, *e;
-    int rc = EV_OK, i = 0, j, n = v1 ? EV_MJ__V1_NPARAM : EV_NPARAM;
+    int rc = EV_OK, i = 0, j, n = lay->n;
     double val[EV_NPARAM], cov[EV_NPARAM * EV_NPARAM];
     int ident[EV_NPARAM];
     memset(ps, 0, sizeof *ps);
@@ -98,7 +109,7 @@ static int ev_mj__category(ev_param_set *ps, const cJSON *o, const ev_json_ctx *
         if (!(fabs(val[i]) < EV_MJ__MAX_COST))
             TRY(ev_json_fail(err, EV_ERANGE, ctx, "values",
                              "element %d (%s) is %g: a CPU cost must lie between -1 and 1 s",
-                             i, v1 ? ev_mj__v1_names[i] : ev_model_param_names[i], val[i]));
+                             i, lay->names[i], val[i]));
     i = 0;
     TRY(ev_json_get_array(o, "identified", &a, 1, ctx, err));
     if (cJSON_GetArraySize(a) != n)
@@ -122,11 +133,12 @@ static int ev_mj__category(ev_param_set *ps, const cJSON *o, const ev_json_ctx *
         i++;
     }
     for (i = 0; i < EV_NPARAM; i++) {
-        int fi = v1 ? ev_mj__v1_col[i] : i;
-        ps->value[i] = val[fi];
-        ps->identified[i] = ident[fi];
+        int fi = lay->col[i];
+        ps->value[i] = fi >= 0 ? val[fi] : 0;
+        ps->identified[i] = fi >= 0 ? ident[fi] : 0;
         for (j = 0; j < EV_NPARAM; j++)
-            ps->cov[i * EV_NPARAM + j] = cov[fi * n + (v1 ? ev_mj__v1_col[j] : j)];
+            ps->cov[i * EV_NPARAM + j] =
+                fi >= 0 && lay->col[j] >= 0 ? cov[fi * n + lay->col[j]] : 0;
     }
     for (i = 0; i < EV_NPARAM; i++) {
         if (ps->cov[i * EV_NPARAM + i] < 0)
@@ -159,8 +171,8 @@ done:
     return rc;
 }
 
-static int ev_mj__platform(ev_model *m, const cJSON *o, const ev_json_ctx *ctx, int v1,
-                           ev_error *err)
+static int ev_mj__platform(ev_model *m, const cJSON *o, const ev_json_ctx *ctx,
+                           const ev_mj_layout *lay, ev_error *err)
 {
     static const char *const keys[] = { "id", "path", "stack", "offload", "inputs",
                                         "utilization", "categories", "diagnostics", NULL };
@@ -217,7 +229,7 @@ static int ev_mj__platform(ev_model *m, const cJSON *o, const ev_json_ctx *ctx, 
             ev_param_set ps;
             TRY(ev_json_get_obj(cats, ev_cpu_names[c], &co, 1, &cctx, err));
             ev_json_ctx_sub(&sub, &cctx, ev_cpu_names[c], buf, sizeof buf);
-            TRY(ev_mj__category(&ps, co, &sub, v1, err));
+            TRY(ev_mj__category(&ps, co, &sub, lay, err));
             TRY(ev_model_set_params(m, idx, c, &ps));
             memcpy(&cat_ps[c], &ps, sizeof ps);
         }
@@ -286,7 +298,8 @@ int ev_model_parse(ev_model **out, const char *json, const char *name, ev_error 
     ev_json_ctx ctx = { name ? name : "<input>", 0, NULL }, sub;
     char mname[128], structure[32], buf[160];
     const cJSON *client, *arr, *e;
-    int rc = EV_OK, src = 0, i, v1 = 0;
+    int rc = EV_OK, src = 0, i;
+    const ev_mj_layout *lay = NULL;
     double rtt = 0;
 
     *out = NULL;
@@ -294,11 +307,14 @@ int ev_model_parse(ev_model **out, const char *json, const char *name, ev_error 
     TRY(ev_json_check_schema(root, EV_MODEL_SCHEMA, &ctx, err));
     TRY(ev_json_check_keys(root, keys, &ctx, err));
     TRY(ev_json_get_str(root, "structure", structure, sizeof structure, 1, &ctx, err));
-    v1 = strcmp(structure, EV_MODEL_STRUCTURE_V1) == 0;
-    if (!v1 && strcmp(structure, EV_MODEL_STRUCTURE) != 0)
+    for (i = 0; i < (int)(sizeof ev_mj__layouts / sizeof ev_mj__layouts[0]); i++)
+        if (strcmp(structure, ev_mj__layouts[i].structure) == 0)
+            lay = &ev_mj__layouts[i];
+    if (!lay)
         TRY(ev_json_fail(err, EV_ESCHEMA, &ctx, "structure",
-                         "unsupported model structure \"%s\" (this build reads \"%s\" and "
-                         "\"%s\")", structure, EV_MODEL_STRUCTURE, EV_MODEL_STRUCTURE_V1));
+                         "unsupported model structure \"%s\" (this build reads \"%s\", "
+                         "\"%s\" and \"%s\")", structure, EV_MODEL_STRUCTURE,
+                         EV_MODEL_STRUCTURE_V2, EV_MODEL_STRUCTURE_V1));
     TRY(ev_json_get_str(root, "name", mname, sizeof mname, 1, &ctx, err));
     TRY(ev_json_get_enum(root, "source", ev_source_names, &src, 1, &ctx, err));
     TRY(ev_json_get_obj(root, "client", &client, 1, &ctx, err));
@@ -310,11 +326,11 @@ int ev_model_parse(ev_model **out, const char *json, const char *name, ev_error 
     TRY(ev_json_get_num(client, "rtt_s", &rtt, 0, 10, 1, &sub, err));
     TRY(ev_json_get_array(root, "parameter_names", &arr, 1, &ctx, err));
     i = 0;
-    if (cJSON_GetArraySize(arr) != (v1 ? EV_MJ__V1_NPARAM : EV_NPARAM))
+    if (cJSON_GetArraySize(arr) != lay->n)
         TRY(ev_json_fail(err, EV_ESCHEMA, &ctx, "parameter_names", "must list %d names",
-                         v1 ? EV_MJ__V1_NPARAM : EV_NPARAM));
+                         lay->n));
     cJSON_ArrayForEach(e, arr) {
-        const char *want = v1 ? ev_mj__v1_names[i] : ev_model_param_names[i];
+        const char *want = lay->names[i];
         if (!cJSON_IsString(e) || strcmp(e->valuestring, want) != 0)
             TRY(ev_json_fail(err, EV_ESCHEMA, &ctx, "parameter_names",
                              "element %d must be \"%s\"", i, want));
@@ -349,7 +365,7 @@ int ev_model_parse(ev_model **out, const char *json, const char *name, ev_error 
         ev_json_ctx_sub(&sub, &ctx, nm, buf, sizeof buf);
         if (!cJSON_IsObject(e))
             TRY(ev_json_fail(err, EV_ESCHEMA, &sub, NULL, "must be an object"));
-        TRY(ev_mj__platform(m, e, &sub, v1, err));
+        TRY(ev_mj__platform(m, e, &sub, lay, err));
     }
     *out = m;
     m = NULL;
@@ -413,7 +429,9 @@ int ev_model_to_json(char **out, const ev_model *m)
     W(ev_json_add_str(root, "source", ev_source_names[m->source == EV_SOURCE_RECONSTRUCTED]));
     W(ev_json_add_str(root, "units", "CPU seconds of one core per request; per_packet, "
                                      "per_segment multiply counts per request, per_byte_in the "
-                                     "request's RESP bytes, per_byte_out the reply's"));
+                                     "request's RESP bytes, per_byte_out the reply's, "
+                                     "per_multiseg_in / per_multiseg_out are paid once by a "
+                                     "request / reply of more than one segment"));
     W(ev_json_add_obj(root, "client", &o));
     W(ev_json_add_num(o, "rtt_s", m->client_rtt_s));
     WP(arr = cJSON_AddArrayToObject(root, "parameter_names"));

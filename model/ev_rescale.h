@@ -5,7 +5,8 @@
  * Per platform and CPU category c, with the model's parameters beta_c and each anchor i's
  * design row x_i (ev_model_counts at the anchor's op, size and MTU):
  *     F_ci = fixed part  (fixed_get/fixed_set . x_i),  V_ci = variable part (per_packet,
- *     per_segment, per_byte_in, per_byte_out . x_i),   y_ci = measured cpu_c,i / (100 rps_i)
+ *     per_segment, per_byte_in, per_byte_out, per_multiseg_in/out . x_i),
+ *     y_ci = measured cpu_c,i / (100 rps_i)
  *     y_ci ~ a_c F_ci + b_c V_ci      (weighted least squares, gsl_multifit_wlinear, weights
  *                                      1/y_i^2: relative errors)
  * Two anchor configurations of different size identify a_c and b_c; one configuration (or a

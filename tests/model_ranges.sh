@@ -28,9 +28,9 @@ mk '.platforms[0].categories.user.values[2] = 1e300' huge.json
 refused "cost 1e300" huge.json 'platforms\[0\].categories.user.values'
 mk '.platforms[1].categories.system.values[0] = -2' negative.json
 refused "cost -2 s" negative.json 'categories.system.values'
-mk '.platforms[2].categories |= map_values(.values = [0,0,0,0,0,0])' zero.json
+mk '.platforms[2].categories |= map_values(.values = [0,0,0,0,0,0,0,0])' zero.json
 refused "all costs 0" zero.json 'platforms\[2\].categories: the CPU cost of one GET'
-mk '.platforms[3].categories |= map_values(.values = [-1e-6,-1e-6,0,0,0,0])' neg_total.json
+mk '.platforms[3].categories |= map_values(.values = [-1e-6,-1e-6,0,0,0,0,0,0])' neg_total.json
 refused "negative total" neg_total.json 'must lie above 0'
 mk '.platforms[0].categories.user.covariance[0][1] = 1e-9 | .platforms[0].categories.user.covariance[1][0] = 1e-9' notpsd.json
 refused "covariance not PSD" notpsd.json 'covariance: is not positive semidefinite'
@@ -41,8 +41,8 @@ jq '.client.rtt_s = 123456789' "$BASE" | sed 's/123456789/1e400/' >"$T/inf.json"
 refused "rtt 1e400" inf.json 'client.rtt_s'
 
 # accepted extremes: no nan/inf anywhere in what the tools print
-mk '.platforms[0].categories |= map_values(.values = [0.2499,0.2499,0,0,0,0] | .covariance = [range(6) | [range(6) | 0]])
-    | .platforms[1].categories |= map_values(.values = [1e-12,1e-12,0,0,0,0] | .covariance = [range(6) | [range(6) | 0]])' extreme.json
+mk '.platforms[0].categories |= map_values(.values = [0.2499,0.2499,0,0,0,0,0,0] | .covariance = [range(8) | [range(8) | 0]])
+    | .platforms[1].categories |= map_values(.values = [1e-12,1e-12,0,0,0,0,0,0] | .covariance = [range(8) | [range(8) | 0]])' extreme.json
 finite() { # NAME CMD...
     n=$1; shift
     "$@" >"$T/o" 2>"$T/e"; rc=$?

@@ -1,8 +1,8 @@
 #!/bin/sh
 # rescale_cli: `edgevirt-model rescale` (re-anchoring, issue 13) on real measured runs of the
 # one-host testbed: the calibration of 2026-11-25 (data/testbed/2026-11-25/) re-anchored with
-# two sizes per platform measured on 2026-12-06 (data/testbed/), then checked on every other
-# record of 2026-12-06 it never saw; bad anchors exit 2 naming the file, line and field.
+# two sizes per platform of the current calibration (data/testbed/, 2026-12-07), then checked on
+# every other record of that day it never saw; bad anchors exit 2 naming the file, line and field.
 # usage: rescale_cli.sh EDGEVIRT_MODEL DATA_DIR TMPDIR
 set -u
 M=$1 D=$2 T=$3
@@ -69,7 +69,7 @@ mape() { # MODEL: RPS MAPE against the means of repeats, gateway-bound runs
         jq '[.summary[] | select(.platform == null)][0].vs_mean_of_repeats.rps_mape_pct'
 }
 before=$(mape "$OLD") after=$(mape "$T/rescaled.json")
-echo "unseen records of 2026-12-06: RPS MAPE old calibration $before %, re-anchored $after %"
+echo "unseen records of the current calibration day: RPS MAPE old calibration $before %, re-anchored $after %"
 awk -v b="$before" -v a="$after" 'BEGIN { exit !(a + 0 > 0 && a + 0 < b + 0) }' &&
     echo "ok: re-anchoring lowers the error on unseen records" || { echo "FAILED: re-anchoring did not help ($before -> $after)" >&2; fail=1; }
 # covariance widened: the rescaled model's 95 % interval is not narrower relative to its value

@@ -237,7 +237,7 @@ static void test_json(void)
         struct { const char *from, *to, *field; int code; } cases[] = {
             { "\"rtt_s\"", "\"rtt_x\"", "client.rtt_x", EV_ESCHEMA },
             { "\"edgevirt.model/1\"", "\"edgevirt.model/2\"", "schema", EV_ESCHEMA },
-            { "\"ev-cost/2\"", "\"ev-cost/9\"", "structure", EV_ESCHEMA },
+            { "\"ev-cost/3\"", "\"ev-cost/9\"", "structure", EV_ESCHEMA },
             { "\"guest_pkt_bytes\":\t8250", "\"guest_pkt_bytes\": \"big\"",
               "platforms[0].inputs.guest_pkt_bytes", EV_ESCHEMA },
             { "\"values\":\t[", "\"values\": [\"x\", ", "platforms[0].categories.user.values",
@@ -405,9 +405,60 @@ static void test_v1_file(void)
     }
 }
 
+/* A file of the second structure, "ev-cost/2" (no multi-segment message costs), is read with
+ * per_multiseg_in = per_multiseg_out = 0, not identified, without variance: the same demands
+ * as before. */
+static void test_v2_file(void)
+{
+    static const char cat[] =
+        "{\"values\":[1e-5,2e-5,1e-6,0,3e-9,4e-9],\"identified\":[true,true,true,false,true,true],"
+        "\"covariance\":[[1e-14,0,0,0,0,0],[0,1e-14,0,0,0,0],[0,0,1e-16,0,0,0],[0,0,0,0,0,0],"
+        "[0,0,0,0,4e-22,0],[0,0,0,0,0,5e-22]]}";
+    char json[4096];
+    ev_model *m = NULL;
+    ev_error err = EV_ERROR_INIT;
+    ev_param_set ps;
+    ev_prediction pr;
+    ev_conditions cond = EV_CONDITIONS_INIT;
+    ev_mix_item get = { EV_OP_GET, 4096, 1 };
+    ev_counts k;
+    ev_platform_info pi;
+    int c, j;
+    snprintf(json, sizeof json,
+             "{\"schema\":\"edgevirt.model/1\",\"structure\":\"ev-cost/2\",\"name\":\"v2\","
+             "\"source\":\"measured\",\"client\":{\"rtt_s\":0},"
+             "\"parameter_names\":[\"fixed_get\",\"fixed_set\",\"per_packet\",\"per_segment\","
+             "\"per_byte_in\",\"per_byte_out\"],\"platforms\":[{\"id\":\"kata\",\"path\":\"vhost\","
+             "\"stack\":\"linux\",\"offload\":true,\"inputs\":{\"guest_pkt_bytes\":8250,"
+             "\"tcp_header_bytes\":52,\"instance_l2_bytes\":0,\"nic_mss_reduction\":100},"
+             "\"categories\":{\"user\":%s,\"system\":%s,\"softirq\":%s,\"guest\":%s}}]}",
+             cat, cat, cat, cat);
+    EV_CHECK_MSG(ev_model_parse(&m, json, "v2.json", &err) == EV_OK, "%s", err.msg);
+    if (!m)
+        return;
+    EV_CHECK(ev_model_params(&ps, m, 0, EV_CPU_GUEST) == EV_OK);
+    EV_CHECK(ps.value[EV_PARAM_PER_BYTE_OUT] == 4e-9 &&
+             ps.cov[EV_PARAM_PER_BYTE_OUT * EV_NPARAM + EV_PARAM_PER_BYTE_OUT] == 5e-22);
+    for (j = EV_PARAM_PER_MULTISEG_IN; j <= EV_PARAM_PER_MULTISEG_OUT; j++) {
+        int q;
+        EV_CHECK(ps.value[j] == 0 && !ps.identified[j]);
+        for (q = 0; q < EV_NPARAM; q++)
+            EV_CHECK(ps.cov[j * EV_NPARAM + q] == 0 && ps.cov[q * EV_NPARAM + j] == 0);
+    }
+    ev_model_platform(&pi, m, 0);
+    EV_CHECK(ev_model_counts(&k, &pi, EV_OP_GET, 4096, &cond, &err) == EV_OK);
+    EV_CHECK(k.multiseg_rep == 1 && k.multiseg_req == 0); /* a 4 KB reply spans 3 segments */
+    EV_CHECK(ev_model_predict(&pr, m, 0, &get, 1, &cond, &err) == EV_OK);
+    for (c = 0; c < EV_NCAT; c++)
+        EV_CHECK_NEAR(pr.demand_s[c],
+                      1e-5 + 1e-6 * k.packets + 3e-9 * k.req_bytes + 4e-9 * k.rep_bytes, 1e-18);
+    ev_model_free(m);
+}
+
 int main(void)
 {
     test_counts();
+    test_v2_file();
     test_counts_acks();
     test_predict();
     test_json();

@@ -18,9 +18,9 @@ set bmargin 4.5
 set style fill transparent solid 0.18 noborder
 set pointsize 1.1
 
-set xrange [0:109.22922419011689]
-set yrange [0:109.22922419011689]
-set label 1 "CPU MAE (counted held-out points), worst category: 2.7 pp" at screen 0.01, screen 0.02 left font ",9" tc rgb "#666666"
+set xrange [0:110.30141017282152]
+set yrange [0:110.30141017282152]
+set label 1 "CPU MAE (counted held-out points), worst category: 2.6 pp" at screen 0.01, screen 0.02 left font ",9" tc rgb "#666666"
 
 set terminal pngcairo size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
 set output "crossval-cpu.png"

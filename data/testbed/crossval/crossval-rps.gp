@@ -21,20 +21,20 @@ set pointsize 1.1
 set logscale x
 set mxtics 10
 set logscale y
-set xrange [3115.1700072979024:55618.545835955811]
-set yrange [3115.1700072979024:55618.545835955811]
-set label 1 "RPS MAPE: one size out 9.3 %, one MTU out 9.2 %" at screen 0.01, screen 0.02 left font ",9" tc rgb "#666666"
+set xrange [2850.2631495448254:55311.362925266039]
+set yrange [2850.2631495448254:55311.362925266039]
+set label 1 "RPS MAPE: one size out 10.0 %, one MTU out 9.8 %" at screen 0.01, screen 0.02 left font ",9" tc rgb "#666666"
 
 set terminal pngcairo size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
 set output "crossval-rps.png"
-plot "crossval-rps.dat" index 0 using 1:2 with points pt 7 ps 1.6 lc rgb "#0072B2" title "tb-direct: size out", \
-     "crossval-rps.dat" index 1 using 1:2 with points pt 7 ps 1.6 lc rgb "#D55E00" title "tb-relay: size out", \
-     "crossval-rps.dat" index 2 using 1:2 with points pt 7 ps 1.6 lc rgb "#009E73" title "tb-swseg: size out", \
-     "crossval-rps.dat" index 3 using 1:2 with points pt 7 ps 1.6 lc rgb "#CC79A7" title "tb-relay-swseg: size out", \
-     "crossval-rps.dat" index 4 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#0072B2" title "tb-direct: MTU out", \
-     "crossval-rps.dat" index 5 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#D55E00" title "tb-relay: MTU out", \
-     "crossval-rps.dat" index 6 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#009E73" title "tb-swseg: MTU out", \
-     "crossval-rps.dat" index 7 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#CC79A7" title "tb-relay-swseg: MTU out", \
+plot "crossval-rps.dat" index 0 using 1:2 with points pt 7 ps 1.6 lc rgb "#0072B2" title "tb-relay: size out", \
+     "crossval-rps.dat" index 1 using 1:2 with points pt 7 ps 1.6 lc rgb "#D55E00" title "tb-swseg: size out", \
+     "crossval-rps.dat" index 2 using 1:2 with points pt 7 ps 1.6 lc rgb "#009E73" title "tb-relay-swseg: size out", \
+     "crossval-rps.dat" index 3 using 1:2 with points pt 7 ps 1.6 lc rgb "#CC79A7" title "tb-direct: size out", \
+     "crossval-rps.dat" index 4 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#0072B2" title "tb-relay: MTU out", \
+     "crossval-rps.dat" index 5 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#D55E00" title "tb-swseg: MTU out", \
+     "crossval-rps.dat" index 6 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#009E73" title "tb-relay-swseg: MTU out", \
+     "crossval-rps.dat" index 7 using 1:2 with points pt 6 ps 0.8 lw 1.2 lc rgb "#CC79A7" title "tb-direct: MTU out", \
      "crossval-rps.dat" index 8 using 1:2 with lines lw 2.2 lc rgb "#808080" title "y = x"
 
 set terminal svg size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"

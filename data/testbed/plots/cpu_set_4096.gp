@@ -23,8 +23,8 @@ set grid noxtics ytics
 set xtics scale 0
 set yrange [0:*]
 
-set yrange [0:149.32056610507425]
-set xrange [-0.6:7.6]
+set yrange [0:151.33670288012638]
+set xrange [-0.6:11.6]
 
 set terminal pngcairo size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
 set output "cpu_set_4096.png"

@@ -1,10 +1,10 @@
-# edgevirt chart: SET: RPS of the records vs model testbed-calibrated-2026-12-06
+# edgevirt chart: SET: RPS of the records vs model testbed-calibrated-2026-12-07
 # Written by edgevirt (plots/templates/common.gp + xy.gp). Data: model_set.dat (C locale).
 # Render again with:  gnuplot model_set.gp   (writes model_set.png and model_set.svg)
 set encoding utf8
 set decimalsign '.'
 set datafile missing "NaN"
-set title "SET: RPS of the records vs model testbed-calibrated-2026-12-06" font ",15"
+set title "SET: RPS of the records vs model testbed-calibrated-2026-12-07" font ",15"
 set xlabel "value size (bytes, log scale)" font ",12"
 set ylabel "requests per second (req/s)" font ",12"
 set border 3 lw 1.2
@@ -21,35 +21,47 @@ set pointsize 1.1
 set logscale x
 set mxtics 10
 set xrange [20:26214.400000000001]
-set yrange [0:89606.638990633262]
+set yrange [0:105243.37480278157]
 set label 1 "lines and bands: the model's prediction with its 95 % interval; points with bars: mean of the records, 95 % t-interval" at screen 0.01, screen 0.02 left font ",9" tc rgb "#666666"
 
 set terminal pngcairo size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
 set output "model_set.png"
 plot "model_set.dat" index 0 using 1:3:4 with filledcurves lc rgb "#0072B2" notitle, \
      "model_set.dat" index 2 using 1:3:4 with filledcurves lc rgb "#0072B2" notitle, \
-     "model_set.dat" index 4 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
+     "model_set.dat" index 4 using 1:3:4 with filledcurves lc rgb "#0072B2" notitle, \
      "model_set.dat" index 6 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
-     "model_set.dat" index 8 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
-     "model_set.dat" index 10 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
-     "model_set.dat" index 12 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
-     "model_set.dat" index 14 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
+     "model_set.dat" index 8 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
+     "model_set.dat" index 10 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
+     "model_set.dat" index 12 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
+     "model_set.dat" index 14 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
+     "model_set.dat" index 16 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
+     "model_set.dat" index 18 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
+     "model_set.dat" index 20 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
+     "model_set.dat" index 22 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
      "model_set.dat" index 0 using 1:2 with lines lw 2.2 lc rgb "#0072B2" notitle, \
      "model_set.dat" index 1 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 576 link unlimited", \
      "model_set.dat" index 2 using 1:2 with lines lw 2.2 lc rgb "#0072B2" notitle, \
-     "model_set.dat" index 3 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 1500 link unlimited", \
-     "model_set.dat" index 4 using 1:2 with lines lw 2.2 lc rgb "#D55E00" notitle, \
-     "model_set.dat" index 5 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 576 link unlimited", \
+     "model_set.dat" index 3 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 1000 link unlimited", \
+     "model_set.dat" index 4 using 1:2 with lines lw 2.2 lc rgb "#0072B2" notitle, \
+     "model_set.dat" index 5 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 1500 link unlimited", \
      "model_set.dat" index 6 using 1:2 with lines lw 2.2 lc rgb "#D55E00" notitle, \
-     "model_set.dat" index 7 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 1500 link unlimited", \
-     "model_set.dat" index 8 using 1:2 with lines lw 2.2 lc rgb "#009E73" notitle, \
-     "model_set.dat" index 9 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 576 link unlimited", \
-     "model_set.dat" index 10 using 1:2 with lines lw 2.2 lc rgb "#009E73" notitle, \
-     "model_set.dat" index 11 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 1276 link unlimited", \
-     "model_set.dat" index 12 using 1:2 with lines lw 2.2 lc rgb "#CC79A7" notitle, \
-     "model_set.dat" index 13 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 576 link unlimited", \
-     "model_set.dat" index 14 using 1:2 with lines lw 2.2 lc rgb "#CC79A7" notitle, \
-     "model_set.dat" index 15 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 1276 link unlimited"
+     "model_set.dat" index 7 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 576 link unlimited", \
+     "model_set.dat" index 8 using 1:2 with lines lw 2.2 lc rgb "#D55E00" notitle, \
+     "model_set.dat" index 9 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 1000 link unlimited", \
+     "model_set.dat" index 10 using 1:2 with lines lw 2.2 lc rgb "#D55E00" notitle, \
+     "model_set.dat" index 11 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 1500 link unlimited", \
+     "model_set.dat" index 12 using 1:2 with lines lw 2.2 lc rgb "#009E73" notitle, \
+     "model_set.dat" index 13 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 576 link unlimited", \
+     "model_set.dat" index 14 using 1:2 with lines lw 2.2 lc rgb "#009E73" notitle, \
+     "model_set.dat" index 15 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 1000 link unlimited", \
+     "model_set.dat" index 16 using 1:2 with lines lw 2.2 lc rgb "#009E73" notitle, \
+     "model_set.dat" index 17 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 1276 link unlimited", \
+     "model_set.dat" index 18 using 1:2 with lines lw 2.2 lc rgb "#CC79A7" notitle, \
+     "model_set.dat" index 19 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 576 link unlimited", \
+     "model_set.dat" index 20 using 1:2 with lines lw 2.2 lc rgb "#CC79A7" notitle, \
+     "model_set.dat" index 21 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 1000 link unlimited", \
+     "model_set.dat" index 22 using 1:2 with lines lw 2.2 lc rgb "#CC79A7" notitle, \
+     "model_set.dat" index 23 using 1:2:3:4 with yerrorbars lw 1.8 pt 7 ps 1.2 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 1276 link unlimited"
 
 set terminal svg size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
 set output "model_set.svg"

@@ -21,19 +21,23 @@ set pointsize 1.1
 set logscale x
 set mxtics 10
 set logscale y
-set xrange [16.860383508451061:31095.852578751073]
+set xrange [15.292864860273069:34283.17746807306]
 set label 1 "curves shifted sideways slightly so equal sizes stay visible; exact values in the table" at screen 0.01, screen 0.02 left font ",9" tc rgb "#666666"
 
 set terminal pngcairo size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
 set output "packets_set_instance_tx.png"
 plot "packets_set_instance_tx.dat" index 0 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 576 link unlimited", \
-     "packets_set_instance_tx.dat" index 1 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 1500 link unlimited", \
-     "packets_set_instance_tx.dat" index 2 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 576 link unlimited", \
-     "packets_set_instance_tx.dat" index 3 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 1500 link unlimited", \
-     "packets_set_instance_tx.dat" index 4 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 576 link unlimited", \
-     "packets_set_instance_tx.dat" index 5 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 1276 link unlimited", \
-     "packets_set_instance_tx.dat" index 6 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 576 link unlimited", \
-     "packets_set_instance_tx.dat" index 7 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 1276 link unlimited"
+     "packets_set_instance_tx.dat" index 1 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 1000 link unlimited", \
+     "packets_set_instance_tx.dat" index 2 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 1500 link unlimited", \
+     "packets_set_instance_tx.dat" index 3 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 576 link unlimited", \
+     "packets_set_instance_tx.dat" index 4 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 1000 link unlimited", \
+     "packets_set_instance_tx.dat" index 5 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 1500 link unlimited", \
+     "packets_set_instance_tx.dat" index 6 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 576 link unlimited", \
+     "packets_set_instance_tx.dat" index 7 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 1000 link unlimited", \
+     "packets_set_instance_tx.dat" index 8 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 1276 link unlimited", \
+     "packets_set_instance_tx.dat" index 9 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 576 link unlimited", \
+     "packets_set_instance_tx.dat" index 10 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 1000 link unlimited", \
+     "packets_set_instance_tx.dat" index 11 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 1276 link unlimited"
 
 set terminal svg size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
 set output "packets_set_instance_tx.svg"

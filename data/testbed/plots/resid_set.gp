@@ -1,10 +1,10 @@
-# edgevirt chart: SET: residuals vs model testbed-calibrated-2026-12-06
+# edgevirt chart: SET: residuals vs model testbed-calibrated-2026-12-07
 # Written by edgevirt (plots/templates/common.gp + xy.gp). Data: resid_set.dat (C locale).
 # Render again with:  gnuplot resid_set.gp   (writes resid_set.png and resid_set.svg)
 set encoding utf8
 set decimalsign '.'
 set datafile missing "NaN"
-set title "SET: residuals vs model testbed-calibrated-2026-12-06" font ",15"
+set title "SET: residuals vs model testbed-calibrated-2026-12-07" font ",15"
 set xlabel "value size (bytes, log scale)" font ",12"
 set ylabel "residual (%)" font ",12"
 set border 3 lw 1.2
@@ -21,19 +21,23 @@ set pointsize 1.1
 set logscale x
 set mxtics 10
 set xrange [20:26214.400000000001]
-set yrange [-16.281729743548446:22.054943807014759]
+set yrange [-18.544162534452205:20.307554406582156]
 
 set terminal pngcairo size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
 set output "resid_set.png"
 plot "resid_set.dat" index 0 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 576 link unlimited", \
-     "resid_set.dat" index 1 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 1500 link unlimited", \
-     "resid_set.dat" index 2 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 576 link unlimited", \
-     "resid_set.dat" index 3 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 1500 link unlimited", \
-     "resid_set.dat" index 4 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 576 link unlimited", \
-     "resid_set.dat" index 5 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 1276 link unlimited", \
-     "resid_set.dat" index 6 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 576 link unlimited", \
-     "resid_set.dat" index 7 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 1276 link unlimited", \
-     "resid_set.dat" index 8 using 1:2 with lines lw 2.2 lc rgb "#999999" title "0 (model exact)"
+     "resid_set.dat" index 1 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 1000 link unlimited", \
+     "resid_set.dat" index 2 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#0072B2" title "tb-direct c20 P1 MTU 1500 link unlimited", \
+     "resid_set.dat" index 3 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 576 link unlimited", \
+     "resid_set.dat" index 4 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 1000 link unlimited", \
+     "resid_set.dat" index 5 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#D55E00" title "tb-relay c20 P1 MTU 1500 link unlimited", \
+     "resid_set.dat" index 6 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 576 link unlimited", \
+     "resid_set.dat" index 7 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 1000 link unlimited", \
+     "resid_set.dat" index 8 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#009E73" title "tb-relay-swseg c20 P1 MTU 1276 link unlimited", \
+     "resid_set.dat" index 9 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 576 link unlimited", \
+     "resid_set.dat" index 10 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 1000 link unlimited", \
+     "resid_set.dat" index 11 using 1:2 with linespoints lw 2 dt 3 pt 6 ps 2.6 lc rgb "#CC79A7" title "tb-swseg c20 P1 MTU 1276 link unlimited", \
+     "resid_set.dat" index 12 using 1:2 with lines lw 2.2 lc rgb "#999999" title "0 (model exact)"
 
 set terminal svg size 1000,620 noenhanced font "DejaVu Sans,11" background rgb "white"
 set output "resid_set.svg"

@@ -1,0 +1,62 @@
+#!/bin/sh
+# validate-testbed.sh - score calibrations on a day's validation runs (issue 13, docs/calibration.md
+# "Re-anchoring"): unseen sizes and MTUs (DAY/validation/) and measured mixes (DAY/mixes/), each
+# model as fitted and re-anchored with two points per platform measured that day.
+#
+# usage: scripts/validate-testbed.sh [--build DIR] DAY TAG=MODEL...
+#   DAY        a folder with validation/model-input.jsonl (the validation sweep: validate/... and
+#              validate-mtu9000/... points) and mixes/model-input.jsonl (the mixes sweep)
+#   TAG=MODEL  a model file to score, named TAG in the output files (e.g. 2026-12-06=path.json)
+# Writes (atomically, each file whole):
+#   DAY/validation/anchors.jsonl  GET 256 B and GET 16384 B at MTU 1500 (the swseg paths: 1276),
+#                                 repeat 0: two records per platform
+#   DAY/validation/unseen.jsonl   what the calibration never measured: the validate/ sizes other
+#                                 than 256 and 16384 B, and every validate-mtu9000/ record
+#   DAY/validation/model-TAG-reanchored.json, rescale-TAG.txt   edgevirt-model rescale
+#   DAY/validation/score-unseen-TAG[-reanchored].txt, DAY/mixes/score-TAG[-reanchored].txt
+#   DAY/validation/summary.md     RPS MAPE and worst CPU error against the means of the repeats
+# Exit status: 0, 1 a step failed, 2 usage.
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+build="$here/build"
+if [ "${1:-}" = --build ]; then build=${2:?--build needs a folder}; shift 2; fi
+case "${1:-}" in -h|--help|'') sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; [ -n "${1:-}" ]; exit $? ;; esac
+day=$1; shift
+[ $# -ge 1 ] || { echo "validate-testbed.sh: give at least one TAG=MODEL" >&2; exit 2; }
+M="$build/model/edgevirt-model"
+[ -x "$M" ] || { echo "validate-testbed.sh: $M not built" >&2; exit 1; }
+V="$day/validation" X="$day/mixes"
+for f in "$V/model-input.jsonl" "$X/model-input.jsonl"; do
+    [ -r "$f" ] || { echo "validate-testbed.sh: cannot read $f" >&2; exit 2; }
+done
+put() { mv "$1.tmp" "$1"; }   # the file appears whole or not at all
+anchor='.status == "ok" and (.point | startswith("validate/")) and .workload.op == "GET"
+        and (.workload.value_size == 256 or .workload.value_size == 16384)'
+jq -c "select($anchor and .repeat == 0)" "$V/model-input.jsonl" > "$V/anchors.jsonl.tmp" && put "$V/anchors.jsonl"
+jq -c 'select(.status == "ok" and ((.point | startswith("validate-mtu9000/")) or
+        (.workload.value_size != 256 and .workload.value_size != 16384)))' \
+    "$V/model-input.jsonl" > "$V/unseen.jsonl.tmp" && put "$V/unseen.jsonl"
+fig() { # SCORE-JSON -> "RPS % / CPU pp"
+    jq -r '[.summary[] | select(.platform == null)][0].vs_mean_of_repeats
+           | "\(.rps_mape_pct * 100 | round / 100) % / \(.cpu_mae_max_pp * 100 | round / 100) pp"' "$1"
+}
+score() { # MODEL RUNS OUT.txt -> prints the figure
+    "$M" score "$1" "$2" --min-busy 90 > "$3.tmp" 2>&1 && put "$3"
+    "$M" score "$1" "$2" --min-busy 90 --json 2>/dev/null > "$3.json.tmp" && fig "$3.json.tmp"
+    rm -f "$3.json.tmp"
+}
+{
+    echo "| model | unseen sizes + MTU (RPS MAPE / CPU worst) | measured mixes |"
+    echo "|---|---|---|"
+    for tm in "$@"; do
+        tag=${tm%%=*} mod=${tm#*=}
+        [ -r "$mod" ] || { echo "validate-testbed.sh: cannot read $mod" >&2; exit 2; }
+        echo "| $tag, as fitted | $(score "$mod" "$V/unseen.jsonl" "$V/score-unseen-$tag.txt") | $(score "$mod" "$X/model-input.jsonl" "$X/score-$tag.txt") |"
+        "$M" rescale "$mod" --anchors "$V/anchors.jsonl" -o "$V/model-$tag-reanchored.json" \
+            --name "$tag-reanchored" > "$V/rescale-$tag.txt.tmp" && put "$V/rescale-$tag.txt"
+        r="$V/model-$tag-reanchored.json"
+        echo "| $tag, re-anchored (2 points per platform) | $(score "$r" "$V/unseen.jsonl" "$V/score-unseen-$tag-reanchored.txt") | $(score "$r" "$X/model-input.jsonl" "$X/score-$tag-reanchored.txt") |"
+    done
+} > "$V/summary.md.tmp"
+put "$V/summary.md"
+cat "$V/summary.md"
