@@ -10,9 +10,11 @@
 # Writes (atomically, each file whole):
 #   DAY/validation/anchors.jsonl  GET 256 B and GET 16384 B at MTU 1500 (the swseg paths: 1276),
 #                                 repeat 0: two records per platform
+#   DAY/validation/anchors-all-repeats.jsonl  the same two points, every repeat (one run of each
+#                                 in each block of the sweep: the host's drift averages out)
 #   DAY/validation/unseen.jsonl   what the calibration never measured: the validate/ sizes other
 #                                 than 256 and 16384 B, and every validate-mtu9000/ record
-#   DAY/validation/model-TAG-reanchored.json, rescale-TAG.txt   edgevirt-model rescale
+#   DAY/validation/model-TAG-reanchored[-all].json, rescale-TAG[-all].txt   edgevirt-model rescale
 #   DAY/validation/score-unseen-TAG[-reanchored].txt, DAY/mixes/score-TAG[-reanchored].txt
 #   DAY/validation/summary.md     RPS MAPE and worst CPU error against the means of the repeats
 # Exit status: 0, 1 a step failed, 2 usage.
@@ -33,6 +35,8 @@ put() { mv "$1.tmp" "$1"; }   # the file appears whole or not at all
 anchor='.status == "ok" and (.point | startswith("validate/")) and .workload.op == "GET"
         and (.workload.value_size == 256 or .workload.value_size == 16384)'
 jq -c "select($anchor and .repeat == 0)" "$V/model-input.jsonl" > "$V/anchors.jsonl.tmp" && put "$V/anchors.jsonl"
+jq -c "select($anchor)" "$V/model-input.jsonl" > "$V/anchors-all-repeats.jsonl.tmp" &&
+    put "$V/anchors-all-repeats.jsonl"
 jq -c 'select(.status == "ok" and ((.point | startswith("validate-mtu9000/")) or
         (.workload.value_size != 256 and .workload.value_size != 16384)))' \
     "$V/model-input.jsonl" > "$V/unseen.jsonl.tmp" && put "$V/unseen.jsonl"
@@ -55,7 +59,11 @@ score() { # MODEL RUNS OUT.txt -> prints the figure
         "$M" rescale "$mod" --anchors "$V/anchors.jsonl" -o "$V/model-$tag-reanchored.json" \
             --name "$tag-reanchored" > "$V/rescale-$tag.txt.tmp" && put "$V/rescale-$tag.txt"
         r="$V/model-$tag-reanchored.json"
-        echo "| $tag, re-anchored (2 points per platform) | $(score "$r" "$V/unseen.jsonl" "$V/score-unseen-$tag-reanchored.txt") | $(score "$r" "$X/model-input.jsonl" "$X/score-$tag-reanchored.txt") |"
+        echo "| $tag, re-anchored (2 points per platform, 1 run each) | $(score "$r" "$V/unseen.jsonl" "$V/score-unseen-$tag-reanchored.txt") | $(score "$r" "$X/model-input.jsonl" "$X/score-$tag-reanchored.txt") |"
+        "$M" rescale "$mod" --anchors "$V/anchors-all-repeats.jsonl" -o "$V/model-$tag-reanchored-all.json" \
+            --name "$tag-reanchored-all" > "$V/rescale-$tag-all.txt.tmp" && put "$V/rescale-$tag-all.txt"
+        r="$V/model-$tag-reanchored-all.json"
+        echo "| $tag, re-anchored (2 points per platform, every repeat) | $(score "$r" "$V/unseen.jsonl" "$V/score-unseen-$tag-reanchored-all.txt") | $(score "$r" "$X/model-input.jsonl" "$X/score-$tag-reanchored-all.txt") |"
     done
 } > "$V/summary.md.tmp"
 put "$V/summary.md"
