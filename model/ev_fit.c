@@ -17,14 +17,16 @@
 /* Order in which parameters are given up when the data cannot separate them: the
  * multi-segment message costs first (the finest refinement: with one message size above the
  * MSS they are a step the per-packet and per-byte costs can carry), then a per-byte cost
- * (from one MTU it is the least distinguishable from per-packet work; the request's before the reply's: with GET runs only, the request bytes are a constant), then
+ * (from one MTU it is the least distinguishable from per-packet work; the request's before
+ * the reply's: with GET runs only, the request bytes are a constant), then
  * per-packet (for a guest without offload, packets = segments + 2 at pipeline 1, so per-segment
  * carries the paper's mechanism), then per-segment; fixed costs only when their column is
  * empty. For a rank-deficient design the first parameter in this order whose removal keeps the
  * rank (it lies in the span of the others) is dropped. */
 static const int ev_fit__drop_order[EV_NPARAM] = {
-    EV_PARAM_PER_MULTISEG_IN, EV_PARAM_PER_MULTISEG_OUT, EV_PARAM_PER_BYTE_IN, EV_PARAM_PER_BYTE_OUT, EV_PARAM_PER_PACKET, EV_PARAM_PER_SEGMENT,
-    EV_PARAM_FIXED_SET, EV_PARAM_FIXED_GET
+    EV_PARAM_PER_MULTISEG_IN, EV_PARAM_PER_MULTISEG_OUT, EV_PARAM_PER_BYTE_IN,
+    EV_PARAM_PER_BYTE_OUT, EV_PARAM_PER_PACKET, EV_PARAM_PER_SEGMENT, EV_PARAM_FIXED_SET,
+    EV_PARAM_FIXED_GET
 };
 
 int ev_fit_record_measured(const ev_record *r)
@@ -115,8 +117,34 @@ static void ev_fit__note(char *buf, size_t len, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The most correlated pair of estimates of which one is a count parameter (per packet and
+ * after), from the covariance of the free columns idx[0..nf-1]: RETURNS the signed
+ * correlation (0 when there is no such pair) and sets *pa, *pb (may be NULL) to the pair. */
+static double ev_fit__worst_corr(const gsl_matrix *cov, const int *idx, int nf, int *pa,
+                                 int *pb)
+{
+    double worst = 0;
+    int j, k;
+    for (j = 0; j < nf; j++)
+        for (k = j + 1; k < nf; k++) {
+            double a = gsl_matrix_get(cov, (size_t)j, (size_t)j);
+            double b = gsl_matrix_get(cov, (size_t)k, (size_t)k);
+            double r = (a > 0 && b > 0) ? gsl_matrix_get(cov, (size_t)j, (size_t)k) / sqrt(a * b)
+                                        : 0;
+            if ((idx[j] >= EV_PARAM_PER_PACKET || idx[k] >= EV_PARAM_PER_PACKET) &&
+                fabs(r) > fabs(worst)) {
+                worst = r;
+                if (pa)
+                    *pa = idx[j];
+                if (pb)
+                    *pb = idx[k];
+            }
+        }
+    return worst;
+}
+
 /* Rank of the weighted design without parameter `skip` (free columns only), and (worst may
- * be NULL) the largest |correlation| of two estimates one of which is a count parameter. */
+ * be NULL) |ev_fit__worst_corr| of that design. */
 static int ev_fit__rank_without(size_t *rank, double *worst, const double *X, const double *w,
                                 size_t n, const int freep[EV_NPARAM], int skip)
 {
@@ -150,16 +178,7 @@ static int ev_fit__rank_without(size_t *rank, double *worst, const double *X, co
     st = gsl_multifit_wlinear_tsvd(A, &wv.vector, y, 1e-12, c, cov, &chisq, rank, ws)
              == GSL_SUCCESS ? EV_OK : EV_EMODEL;
     if (st == EV_OK && worst)
-        for (j = 0; j < nf; j++)
-            for (int k = j + 1; k < nf; k++) {
-                double a = gsl_matrix_get(cov, (size_t)j, (size_t)j);
-                double b = gsl_matrix_get(cov, (size_t)k, (size_t)k);
-                double r = a > 0 && b > 0 ? gsl_matrix_get(cov, (size_t)j, (size_t)k) / sqrt(a * b)
-                                          : 0;
-                if ((idx[j] >= EV_PARAM_PER_PACKET || idx[k] >= EV_PARAM_PER_PACKET) &&
-                    fabs(r) > *worst)
-                    *worst = fabs(r);
-            }
+        *worst = fabs(ev_fit__worst_corr(cov, idx, nf, NULL, NULL));
 out:
     gsl_matrix_free(A);
     gsl_matrix_free(cov);
@@ -278,19 +297,7 @@ static int ev_fit__platform(ev_model *m, size_t pidx, const double *X, const dou
             continue;
         }
         /* correlations of the estimates (independent of the noise level) */
-        for (j = 0; j < nfree; j++)
-            for (k = j + 1; k < nfree; k++) {
-                double a = gsl_matrix_get(cov, (size_t)j, (size_t)j);
-                double b = gsl_matrix_get(cov, (size_t)k, (size_t)k);
-                double r = (a > 0 && b > 0) ? gsl_matrix_get(cov, (size_t)j, (size_t)k) /
-                                                  sqrt(a * b) : 0;
-                int counts = idx[j] >= EV_PARAM_PER_PACKET || idx[k] >= EV_PARAM_PER_PACKET;
-                if (counts && fabs(r) > fabs(worst)) {
-                    worst = r;
-                    wa = idx[j];
-                    wb = idx[k];
-                }
-            }
+        worst = ev_fit__worst_corr(cov, idx, nfree, &wa, &wb);
         if (fabs(worst) > opt->corr_limit) {
             /* A third column may be what ties the pair: a parameter earlier in the drop order
              * than both whose removal at least halves the pair's distance from collinearity
@@ -425,6 +432,12 @@ done:
     return rc;
 }
 
+/* A record's busy fraction: its four CPU categories' sum / 100. */
+static double ev_fit__busy(const ev_record *r)
+{
+    return (r->cpu[0] + r->cpu[1] + r->cpu[2] + r->cpu[3]) / 100.0;
+}
+
 size_t ev_fit__saturated_busy(double *u, const ev_record *const *rr, size_t n)
 {
     double *b = malloc((n ? n : 1) * sizeof *b);
@@ -432,8 +445,7 @@ size_t ev_fit__saturated_busy(double *u, const ev_record *const *rr, size_t n)
     if (!b)
         return 0;
     for (i = 0; i < n; i++) {
-        const ev_record *r = rr[i];
-        double busy = (r->cpu[0] + r->cpu[1] + r->cpu[2] + r->cpu[3]) / 100.0;
+        double busy = ev_fit__busy(rr[i]);
         if (busy >= 0.9)
             b[k++] = busy < 1.0 ? busy : 1.0;
     }
@@ -472,7 +484,7 @@ double ev_fit_client_rtt_bound(const ev_record *recs, size_t n, size_t *which)
         double busy, b;
         if (!ev_fit_record_usable(r) || r->clients == 0)
             continue;
-        busy = (r->cpu[0] + r->cpu[1] + r->cpu[2] + r->cpu[3]) / 100.0;
+        busy = ev_fit__busy(r);
         b = ((double)r->clients * (r->pipeline ? r->pipeline : 1) - busy) / r->rps;
         if (b < 0)
             b = 0;
