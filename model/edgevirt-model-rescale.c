@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "ev_err.h"
 #include "ev_fs.h"
 #include "ev_model.h"
@@ -28,6 +30,12 @@ static const char *const usage_rescale =
     "line per rescaled platform: the factors and the anchors' mean RPS error before and\n"
     "after (docs/calibration.md). Measure each anchor point more than once, spread over the\n"
     "session: single runs carry the host's drift into every prediction.\n"
+    "\n"
+    "Warns (stderr) when an anchor point has a single run, and when an anchor ran on a\n"
+    "kernel, architecture or CPU model none of the model's records ran on (the model's\n"
+    "\"hosts\"): a re-anchor scales the costs, it cannot change their shape; score the result\n"
+    "on runs it never saw, and recalibrate if it stays above ~1.5x their scatter. The new\n"
+    "model records the old model's hosts and the anchors'.\n"
     "\n"
     "  --anchors FILE   run records (edgevirt.run/1 JSONL); repeatable. A record of a platform\n"
     "                   the model does not have is an error; failed or incomplete records are\n"
@@ -123,6 +131,8 @@ int cmd_rescale(int argc, char **argv)
     ev_recset set = { NULL, 0, 0 };
     ev_rescale_report *rep = NULL;
     size_t nrep = 0, k;
+    char hmsg[512];
+    int hchg = -1;
 
     while ((o = getopt_long(argc, argv, "ho:", lo, NULL)) != -1) {
         switch (o) {
@@ -161,19 +171,42 @@ int cmd_rescale(int argc, char **argv)
         rc = ev_model_add_dataset(nm, anchors[i], 0);
     if (rc == EV_OK)
         rc = ev_model_save(outp, nm, &err);
+    if (rc == EV_OK) {
+        hchg = ev_rescale_host_changed(m, set.recs, set.n, hmsg, sizeof hmsg);
+        if (hchg == 1)
+            fprintf(stderr, "edgevirt-model: warning: the anchors ran on another host than the "
+                    "model's records (%s): a re-anchor scales the costs, it cannot change their "
+                    "shape; score the result on runs it never saw and recalibrate if it stays "
+                    "above ~1.5x their scatter (docs/calibration.md)\n", hmsg);
+        for (k = 0; k < nrep; k++)
+            if (rep[k].min_runs == 1)
+                fprintf(stderr, "edgevirt-model: warning: %s: an anchor point has one run: the "
+                        "minute it ran in goes into every prediction; measure each point 3 "
+                        "times, spread over the session (docs/calibration.md)\n", rep[k].id);
+    }
     if (rc == EV_OK && json) {
         printf("{\"model\": \"%s\", \"output\": \"%s\", \"platforms\": [", argv[optind], outp);
         for (k = 0; k < nrep; k++)
             printf("%s\n  {\"id\": \"%s\", \"anchors\": %zu, \"configurations\": %zu, "
                    "\"two_factor\": %s, \"fixed_factor\": %.6g, \"variable_factor\": %.6g, "
                    "\"factor_sd\": %.6g, \"anchor_rps_mape_before\": %.6g, "
-                   "\"anchor_rps_mape_after\": %.6g, \"utilization_from_anchors\": %.6g}",
+                   "\"anchor_rps_mape_after\": %.6g, \"utilization_from_anchors\": %.6g, "
+                   "\"min_runs_per_point\": %zu}",
                    k ? "," : "", rep[k].id, rep[k].anchors,
                    rep[k].configs, rep[k].two_factor ? "true" : "false", rep[k].a, rep[k].b,
                    rep[k].factor_sd, 100 * rep[k].rps_err_before, 100 * rep[k].rps_err_after,
-                   rep[k].utilization);
-        printf("\n], \"client_rtt_s\": %.6g, \"client_rtt_before_s\": %.6g}\n",
-               ev_model_client_rtt(nm), ev_model_client_rtt(m));
+                   rep[k].utilization, rep[k].min_runs);
+        printf("\n], \"client_rtt_s\": %.6g, \"client_rtt_before_s\": %.6g, "
+               "\"host_changed\": %s", ev_model_client_rtt(nm), ev_model_client_rtt(m),
+               hchg == 1 ? "true" : hchg == 0 ? "false" : "null");
+        if (hchg == 1) {
+            cJSON *hs = cJSON_CreateString(hmsg);
+            char *t = hs ? cJSON_PrintUnformatted(hs) : NULL;
+            printf(", \"host_difference\": %s", t ? t : "null");
+            cJSON_free(t);
+            cJSON_Delete(hs);
+        }
+        printf("}\n");
     } else if (rc == EV_OK) {
         printf("rescaled %s -> %s (%s)\n", argv[optind], outp, ev_model_name(nm));
         printf("%-18s %7s %7s %-7s %9s %9s %9s %14s %13s %6s\n", "platform", "anchors",

@@ -184,6 +184,12 @@ static void print_model(FILE *f, const ev_model *m)
         const char *d = ev_model_dataset(m, i, &nrec);
         fprintf(f, "fitted from %s (%zu records)\n", d, nrec);
     }
+    for (i = 0; i < ev_model_nhosts(m); i++) {
+        ev_host_info h;
+        ev_model_host(&h, m, i);
+        fprintf(f, "measured on host %s, kernel %s, %s, %s (%zu records)\n", h.name, h.kernel,
+                h.arch, h.cpu, h.records);
+    }
     fprintf(f, "parameters in CPU seconds per request, per packet, per segment, per byte\n");
     for (i = 0; i < ev_model_nplatforms(m); i++) {
         ev_platform_info pi;

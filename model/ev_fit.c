@@ -582,6 +582,17 @@ int ev_fit_records(ev_model **out, const ev_record *recs, size_t n, const ev_fit
         nrec += k;
     }
     (void)nrec;
+    /* provenance: the hosts the fitted records ran on (rescale compares the anchors') */
+    for (i = 0; i < n; i++) {
+        const ev_record *r = &recs[i];
+        if (!ev_fit_record_usable(r) || r->source == EV_SOURCE_RECONSTRUCTED || !r->kernel[0])
+            continue;
+        rc = ev_model_add_host(m, r->host, r->kernel, r->arch, r->cpu_model, 1);
+        if (rc) {
+            ev_error_set(err, rc, "out of memory");
+            goto done;
+        }
+    }
     *out = m;
     m = NULL;
     rc = EV_OK;

@@ -36,6 +36,22 @@ char *ev_model__strdup(const char *s)
 
 /* ---------------------------------------------------------------- lifecycle */
 
+/* Room for one more element in a growing array `arr` of n elements of `size` bytes, capacity
+ * *cap (doubled, `first` at first). RETURNS the array (moved, maybe), or NULL when out of
+ * memory (then `arr` is unchanged). */
+static void *ev_model__grow(void *arr, size_t *cap, size_t n, size_t size, size_t first)
+{
+    size_t nc;
+    void *na;
+    if (n < *cap)
+        return arr;
+    nc = *cap ? 2 * *cap : first;
+    na = realloc(arr, nc * size);
+    if (na)
+        *cap = nc;
+    return na;
+}
+
 int ev_model_new(ev_model **out, const char *name, ev_source source, double client_rtt_s)
 {
     ev_model *m = calloc(1, sizeof *m);
@@ -69,6 +85,13 @@ void ev_model_free(ev_model *m)
         ev_model__free_platform(&m->plat[i]);
     for (i = 0; i < m->nds; i++)
         free(m->ds[i].path);
+    for (i = 0; i < m->nhosts; i++) {
+        free(m->hosts[i].name);
+        free(m->hosts[i].kernel);
+        free(m->hosts[i].arch);
+        free(m->hosts[i].cpu);
+    }
+    free(m->hosts);
     free(m->plat);
     free(m->ds);
     free(m->name);
@@ -83,13 +106,11 @@ int ev_model_add_platform(ev_model *m, const ev_platform_info *pi, size_t *index
         return EV_EINVAL;
     if (ev_model_find(m, pi->id) >= 0)
         return EV_EINVAL;
-    if (m->np == m->pcap) {
-        size_t nc = m->pcap ? 2 * m->pcap : 8;
-        ev_mplatform *np = realloc(m->plat, nc * sizeof *np);
-        if (!np)
+    {
+        void *g = ev_model__grow(m->plat, &m->pcap, m->np, sizeof *m->plat, 8);
+        if (!g)
             return EV_ENOMEM;
-        m->plat = np;
-        m->pcap = nc;
+        m->plat = g;
     }
     p = &m->plat[m->np];
     memset(p, 0, sizeof *p);
@@ -143,19 +164,60 @@ int ev_model_add_dataset(ev_model *m, const char *path, size_t records)
 {
     if (!m || !path)
         return EV_EINVAL;
-    if (m->nds == m->dcap) {
-        size_t nc = m->dcap ? 2 * m->dcap : 4;
-        ev_mdataset *nd = realloc(m->ds, nc * sizeof *nd);
-        if (!nd)
+    {
+        void *g = ev_model__grow(m->ds, &m->dcap, m->nds, sizeof *m->ds, 4);
+        if (!g)
             return EV_ENOMEM;
-        m->ds = nd;
-        m->dcap = nc;
+        m->ds = g;
     }
     m->ds[m->nds].path = ev_model__strdup(path);
     if (!m->ds[m->nds].path)
         return EV_ENOMEM;
     m->ds[m->nds].records = records;
     m->nds++;
+    return EV_OK;
+}
+
+int ev_model_add_host(ev_model *m, const char *name, const char *kernel, const char *arch,
+                      const char *cpu, size_t records)
+{
+    const char *f[4];
+    ev_mhost *h;
+    size_t i;
+    if (!m)
+        return EV_EINVAL;
+    f[0] = name ? name : "";
+    f[1] = kernel ? kernel : "";
+    f[2] = arch ? arch : "";
+    f[3] = cpu ? cpu : "";
+    for (i = 0; i < m->nhosts; i++) {
+        h = &m->hosts[i];
+        if (!strcmp(h->name, f[0]) && !strcmp(h->kernel, f[1]) && !strcmp(h->arch, f[2]) &&
+            !strcmp(h->cpu, f[3])) {
+            h->records += records;
+            return EV_OK;
+        }
+    }
+    {
+        void *g = ev_model__grow(m->hosts, &m->hcap, m->nhosts, sizeof *m->hosts, 2);
+        if (!g)
+            return EV_ENOMEM;
+        m->hosts = g;
+    }
+    h = &m->hosts[m->nhosts];
+    h->name = ev_model__strdup(f[0]);
+    h->kernel = ev_model__strdup(f[1]);
+    h->arch = ev_model__strdup(f[2]);
+    h->cpu = ev_model__strdup(f[3]);
+    h->records = records;
+    if (!h->name || !h->kernel || !h->arch || !h->cpu) {
+        free(h->name);
+        free(h->kernel);
+        free(h->arch);
+        free(h->cpu);
+        return EV_ENOMEM;
+    }
+    m->nhosts++;
     return EV_OK;
 }
 
@@ -181,6 +243,9 @@ int ev_model_clone(ev_model **out, const ev_model *m)
     }
     for (i = 0; i < m->nds && rc == EV_OK; i++)
         rc = ev_model_add_dataset(c, m->ds[i].path, m->ds[i].records);
+    for (i = 0; i < m->nhosts && rc == EV_OK; i++)
+        rc = ev_model_add_host(c, m->hosts[i].name, m->hosts[i].kernel, m->hosts[i].arch,
+                               m->hosts[i].cpu, m->hosts[i].records);
     if (rc) {
         ev_model_free(c);
         return rc;
@@ -204,6 +269,20 @@ const char *ev_model_dataset(const ev_model *m, size_t i, size_t *records)
     if (records)
         *records = m->ds[i].records;
     return m->ds[i].path;
+}
+
+size_t ev_model_nhosts(const ev_model *m) { return m ? m->nhosts : 0; }
+
+int ev_model_host(ev_host_info *out, const ev_model *m, size_t i)
+{
+    if (!m || i >= m->nhosts)
+        return EV_EINVAL;
+    out->name = m->hosts[i].name;
+    out->kernel = m->hosts[i].kernel;
+    out->arch = m->hosts[i].arch;
+    out->cpu = m->hosts[i].cpu;
+    out->records = m->hosts[i].records;
+    return EV_OK;
 }
 
 int ev_model_platform(ev_platform_info *out, const ev_model *m, size_t i)

@@ -188,6 +188,15 @@ double ev_model_client_rtt(const ev_model *m);
 /* Datasets the model was fitted from. */
 size_t ev_model_ndatasets(const ev_model *m);
 const char *ev_model_dataset(const ev_model *m, size_t i, size_t *records);
+/* Hosts the model's records ran on (issue 13: `rescale` compares them with the anchors'):
+ * name (uname nodename), kernel release, arch, CPU model, and how many records ran there.
+ * None for a reconstructed model and for files written before edgevirt recorded them. */
+typedef struct ev_host_info {
+    const char *name, *kernel, *arch, *cpu;   /* owned by the model; "" when unknown */
+    size_t records;
+} ev_host_info;
+size_t ev_model_nhosts(const ev_model *m);
+int ev_model_host(ev_host_info *out, const ev_model *m, size_t i);
 
 /* ---- packet counting (pure; used by predict, the fit and the reconstruction) ---- */
 typedef struct ev_counts {
@@ -222,5 +231,9 @@ int ev_model_set_params(ev_model *m, size_t p, int cat, const ev_param_set *ps);
 int ev_model_set_diag(ev_model *m, size_t p, size_t points, int dof, double max_abs_corr,
                       const char *notes);
 int ev_model_add_dataset(ev_model *m, const char *path, size_t records);
+/* Count `records` records on a host: added when no host has the same name, kernel, arch and
+ * CPU (NULL counts as ""), else added to its count. RETURNS EV_OK, EV_EINVAL, EV_ENOMEM. */
+int ev_model_add_host(ev_model *m, const char *name, const char *kernel, const char *arch,
+                      const char *cpu, size_t records);
 
 #endif

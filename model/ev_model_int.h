@@ -20,6 +20,11 @@ typedef struct ev_mdataset {
     size_t records;
 } ev_mdataset;
 
+typedef struct ev_mhost {
+    char *name, *kernel, *arch, *cpu;
+    size_t records;
+} ev_mhost;
+
 struct ev_model {
     char *name;
     ev_source source;
@@ -28,6 +33,8 @@ struct ev_model {
     size_t np, pcap;
     ev_mdataset *ds;
     size_t nds, dcap;
+    ev_mhost *hosts;
+    size_t nhosts, hcap;
 };
 
 char *ev_model__strdup(const char *s);

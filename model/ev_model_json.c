@@ -291,8 +291,8 @@ done:
 int ev_model_parse(ev_model **out, const char *json, const char *name, ev_error *err)
 {
     static const char *const keys[] = { "schema", "structure", "name", "source", "client",
-                                        "datasets", "parameter_names", "units", "platforms",
-                                        NULL };
+                                        "datasets", "hosts", "parameter_names", "units",
+                                        "platforms", NULL };
     cJSON *root = NULL;
     ev_model *m = NULL;
     ev_json_ctx ctx = { name ? name : "<input>", 0, NULL }, sub;
@@ -353,6 +353,26 @@ int ev_model_parse(ev_model **out, const char *json, const char *name, ev_error 
             TRY(ev_json_get_str(e, "path", p, sizeof p, 1, &sub, err));
             TRY(ev_json_get_int(e, "records", &nrec, 0, INT64_MAX, 1, &sub, err));
             TRY(ev_model_add_dataset(m, p, (size_t)nrec));
+        }
+    }
+    TRY(ev_json_get_array(root, "hosts", &arr, 0, &ctx, err));
+    i = 0;
+    if (arr) {
+        cJSON_ArrayForEach(e, arr) {
+            static const char *const hk[] = { "name", "kernel", "arch", "cpu", "records", NULL };
+            char nm[32], hn[64] = "", kr[64] = "", ar[32] = "", cp[96] = "";
+            int64_t nrec = 0;
+            snprintf(nm, sizeof nm, "hosts[%d]", i++);
+            ev_json_ctx_sub(&sub, &ctx, nm, buf, sizeof buf);
+            if (!cJSON_IsObject(e))
+                TRY(ev_json_fail(err, EV_ESCHEMA, &sub, NULL, "must be an object"));
+            TRY(ev_json_check_keys(e, hk, &sub, err));
+            TRY(ev_json_get_str(e, "name", hn, sizeof hn, 0, &sub, err));
+            TRY(ev_json_get_str(e, "kernel", kr, sizeof kr, 1, &sub, err));
+            TRY(ev_json_get_str(e, "arch", ar, sizeof ar, 0, &sub, err));
+            TRY(ev_json_get_str(e, "cpu", cp, sizeof cp, 0, &sub, err));
+            TRY(ev_json_get_int(e, "records", &nrec, 0, INT64_MAX, 1, &sub, err));
+            TRY(ev_model_add_host(m, hn, kr, ar, cp, (size_t)nrec));
         }
     }
     TRY(ev_json_get_array(root, "platforms", &arr, 1, &ctx, err));
@@ -445,6 +465,18 @@ int ev_model_to_json(char **out, const ev_model *m)
         WP(cJSON_AddItemToArray(arr, o));
         W(ev_json_add_str(o, "path", m->ds[i].path));
         W(ev_json_add_num(o, "records", (double)m->ds[i].records));
+    }
+    if (m->nhosts > 0) {
+        WP(arr = cJSON_AddArrayToObject(root, "hosts"));
+        for (i = 0; i < m->nhosts; i++) {
+            WP(o = cJSON_CreateObject());
+            WP(cJSON_AddItemToArray(arr, o));
+            W(ev_json_add_str(o, "name", m->hosts[i].name));
+            W(ev_json_add_str(o, "kernel", m->hosts[i].kernel));
+            W(ev_json_add_str(o, "arch", m->hosts[i].arch));
+            W(ev_json_add_str(o, "cpu", m->hosts[i].cpu));
+            W(ev_json_add_num(o, "records", (double)m->hosts[i].records));
+        }
     }
     WP(arr = cJSON_AddArrayToObject(root, "platforms"));
     for (i = 0; i < m->np; i++) {

@@ -171,6 +171,13 @@ int ev_rescale(ev_model **out, ev_rescale_report **rep, size_t *nrep, const ev_m
         if (b >= 0 && b < nm->client_rtt_s)
             nm->client_rtt_s = b;
     }
+    for (i = 0; i < n; i++) /* provenance: the costs are now also the anchors' host's */
+        if (ev_fit_record_usable(&recs[i]) && recs[i].kernel[0] &&
+            (rc = ev_model_add_host(nm, recs[i].host, recs[i].kernel, recs[i].arch,
+                                    recs[i].cpu_model, 1)) != EV_OK) {
+            ev_model_free(nm);
+            return ev_error_set(err, rc, "out of memory");
+        }
     an = calloc(nusable, sizeof *an);
     rr = calloc(nusable, sizeof *rr);
     rp = calloc(np, sizeof *rp);
@@ -232,6 +239,15 @@ int ev_rescale(ev_model **out, ev_rescale_report **rep, size_t *nrep, const ev_m
             snprintf(R->id, sizeof R->id, "%s", pi.id);
             R->anchors = na;
             R->configs = configs;
+            R->min_runs = na;
+            for (i = 0; i < na; i++) {
+                size_t runs = 0;
+                for (j = 0; j < na; j++)
+                    runs += an[j].op == an[i].op && an[j].size == an[i].size &&
+                            an[j].mtu == an[i].mtu;
+                if (runs < R->min_runs)
+                    R->min_runs = runs;
+            }
             R->rps_err_before = ev_rs__rps_err(m, p, an, rr, na);
             for (c = 0; c < EV_NCAT; c++) {
                 ev_param_set ps;
@@ -311,4 +327,51 @@ fail:
     free(rp);
     ev_model_free(nm);
     return rc;
+}
+
+/* Append "what A (anchors) vs B (model)" to msg at *k when a and b differ. */
+static void ev_rs__diff(char *msg, size_t cap, size_t *k, const char *what, const char *a,
+                        const char *b)
+{
+    int w;
+    if (strcmp(a, b) == 0 || *k >= cap)
+        return;
+    w = snprintf(msg + *k, cap - *k, "%s%s %s (anchors) vs %s (model)", *k ? ", " : "", what,
+                 a[0] ? a : "?", b[0] ? b : "?");
+    if (w > 0)
+        *k += (size_t)w;
+}
+
+int ev_rescale_host_changed(const ev_model *m, const ev_record *recs, size_t n, char *msg,
+                            size_t cap)
+{
+    size_t i, h, nh = ev_model_nhosts(m), told = 0;
+    if (msg && cap)
+        msg[0] = 0;
+    if (nh == 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        const ev_record *r = &recs[i];
+        ev_host_info mh;
+        int found = 0;
+        if (!ev_fit_record_usable(r) || !r->kernel[0])
+            continue;
+        told++;
+        for (h = 0; h < nh && !found; h++) {
+            ev_model_host(&mh, m, h);
+            found = !strcmp(mh.kernel, r->kernel) && !strcmp(mh.arch, r->arch) &&
+                    !strcmp(mh.cpu, r->cpu_model);
+        }
+        if (!found) {
+            size_t k = 0;
+            ev_model_host(&mh, m, 0);
+            if (msg && cap) {
+                ev_rs__diff(msg, cap, &k, "kernel", r->kernel, mh.kernel);
+                ev_rs__diff(msg, cap, &k, "arch", r->arch, mh.arch);
+                ev_rs__diff(msg, cap, &k, "cpu", r->cpu_model, mh.cpu);
+            }
+            return 1;
+        }
+    }
+    return told ? 0 : -1;
 }

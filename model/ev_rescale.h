@@ -16,7 +16,8 @@
  * error sigma_f = (relative residual sd of the anchors when they have >= 2 degrees of freedom,
  * else opt->anchor_sd) / sqrt(anchor records). Categories the model predicts as 0 keep 0.
  * The client round trip is lowered to the anchors' ev_fit_client_rtt_bound() when that is
- * smaller (today's client was faster).
+ * smaller (today's client was faster). The new model's hosts are the old model's plus the
+ * anchors'.
  * No I/O. */
 #ifndef EV_RESCALE_H
 #define EV_RESCALE_H
@@ -43,6 +44,9 @@ typedef struct ev_rescale_report {
     double rps_err_before;   /* mean |predicted - measured| / measured RPS of the anchors, old */
     double rps_err_after;    /* the same with the rescaled model */
     double utilization;      /* > 0: set from the anchors (the model had none), else 0 */
+    size_t min_runs;         /* fewest anchor records of one configuration: 1 means a point
+                                was measured once (docs/calibration.md: a single run carries
+                                the minute it ran in into every prediction) */
 } ev_rescale_report;
 
 /* Check one anchor record against model m: RETURNS EV_OK, or EV_EINVAL with
@@ -61,5 +65,17 @@ int ev_rescale_check(const ev_model *m, const ev_record *r, const char *file, in
  * EV_ENOMEM. */
 int ev_rescale(ev_model **out, ev_rescale_report **rep, size_t *nrep, const ev_model *m,
                const ev_record *recs, size_t n, const ev_rescale_options *opt, ev_error *err);
+
+/* Whether the anchors ran on another host than the model's records: the kernel release, the
+ * architecture and the CPU model of each usable anchor (recs[0..n-1]) against the hosts the
+ * model records (ev_model_host(); the host name is not compared: a renamed box is the same).
+ * RETURNS 1 when some anchor ran where none of the model's records did (msg: what differs,
+ * e.g. "kernel 6.18.44-fc-v1300 (anchors) vs 6.18.44-fc-v657 (model)"), 0 when every anchor's
+ * host is one of the model's, -1 when it cannot tell (the model records no host: fitted
+ * before edgevirt recorded them, or reconstructed; or no anchor records its host). A re-anchor
+ * scales costs; on another kernel or CPU their shape may differ (docs/calibration.md, "When
+ * to re-anchor, when to recalibrate"). */
+int ev_rescale_host_changed(const ev_model *m, const ev_record *recs, size_t n, char *msg,
+                            size_t cap);
 
 #endif

@@ -3,10 +3,14 @@
 # "Re-anchoring"): unseen sizes and MTUs (DAY/validation/) and measured mixes (DAY/mixes/), each
 # model as fitted and re-anchored with two points per platform measured that day.
 #
-# usage: scripts/validate-testbed.sh [--build DIR] DAY TAG=MODEL...
+# usage: scripts/validate-testbed.sh [--build DIR] [--anchors FILE] DAY TAG=MODEL...
 #   DAY        a folder with validation/model-input.jsonl (the validation sweep: validate/... and
 #              validate-mtu9000/... points) and mixes/model-input.jsonl (the mixes sweep)
 #   TAG=MODEL  a model file to score, named TAG in the output files (e.g. 2026-12-06=path.json)
+#   --anchors FILE  the anchor points measured apart, before the validation (e.g. DAY/anchors/
+#              model-input.jsonl of data/specs/testbed-anchors.json): every ok record of FILE is
+#              the "every repeat" set and its repeat 0 the "1 run" set, instead of the GET 256 B
+#              and 16384 B records of the validation sweep; the unseen set stays the same
 # Writes (atomically, each file whole):
 #   DAY/validation/anchors.jsonl  GET 256 B and GET 16384 B at MTU 1500 (the swseg paths: 1276),
 #                                 repeat 0: two records per platform
@@ -21,8 +25,15 @@
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 build="$here/build"
-if [ "${1:-}" = --build ]; then build=${2:?--build needs a folder}; shift 2; fi
-case "${1:-}" in -h|--help|'') sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; [ -n "${1:-}" ]; exit $? ;; esac
+afile=
+while :; do
+    case "${1:-}" in
+    --build) build=${2:?--build needs a folder}; shift 2 ;;
+    --anchors) afile=${2:?--anchors needs a file}; shift 2 ;;
+    *) break ;;
+    esac
+done
+case "${1:-}" in -h|--help|'') sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; [ -n "${1:-}" ]; exit $? ;; esac
 day=$1; shift
 [ $# -ge 1 ] || { echo "validate-testbed.sh: give at least one TAG=MODEL" >&2; exit 2; }
 M="$build/model/edgevirt-model"
@@ -34,8 +45,14 @@ done
 put() { mv "$1.tmp" "$1"; }   # the file appears whole or not at all
 anchor='.status == "ok" and (.point | startswith("validate/")) and .workload.op == "GET"
         and (.workload.value_size == 256 or .workload.value_size == 16384)'
-jq -c "select($anchor and .repeat == 0)" "$V/model-input.jsonl" > "$V/anchors.jsonl.tmp" && put "$V/anchors.jsonl"
-jq -c "select($anchor)" "$V/model-input.jsonl" > "$V/anchors-all-repeats.jsonl.tmp" &&
+if [ -n "$afile" ]; then
+    [ -r "$afile" ] || { echo "validate-testbed.sh: cannot read $afile" >&2; exit 2; }
+    anchor='.status == "ok"' src=$afile
+else
+    src=$V/model-input.jsonl
+fi
+jq -c "select($anchor and .repeat == 0)" "$src" > "$V/anchors.jsonl.tmp" && put "$V/anchors.jsonl"
+jq -c "select($anchor)" "$src" > "$V/anchors-all-repeats.jsonl.tmp" &&
     put "$V/anchors-all-repeats.jsonl"
 jq -c 'select(.status == "ok" and ((.point | startswith("validate-mtu9000/")) or
         (.workload.value_size != 256 and .workload.value_size != 16384)))' \

@@ -2,7 +2,8 @@
 # rescale_cli: `edgevirt-model rescale` (re-anchoring, issue 13) on real measured runs of the
 # one-host testbed: the calibration of 2026-11-25 (data/testbed/2026-11-25/) re-anchored with
 # two sizes per platform of the current calibration (data/testbed/, 2026-12-07), then checked on
-# every other record of that day it never saw; bad anchors exit 2 naming the file, line and field.
+# every other record of that day it never saw; bad anchors exit 2 naming the file, line and field;
+# anchors from another kernel and single-run anchor points are warned about.
 # usage: rescale_cli.sh EDGEVIRT_MODEL DATA_DIR TMPDIR
 set -u
 M=$1 D=$2 T=$3
@@ -78,4 +79,30 @@ w() { "$M" predict --model "$1" --op GET --size 1024 --link-rate 0 --clients 20 
         jq '[.predictions[] | select(.platform == "tb-relay") | (.rps_hi - .rps_lo) / .rps][0]'; }
 awk -v o="$(w "$OLD")" -v n="$(w "$T/rescaled.json")" 'BEGIN { exit !(n + 0 >= o + 0 && n + 0 > 0) }' &&
     echo "ok: relative interval widened" || { echo "FAILED: interval not widened" >&2; fail=1; }
+
+# where the anchors ran: the 2026-12-06 calibration (kernel 6.18.44-fc-v1300, its model's
+# "hosts") re-anchored with runs of 2026-11-25 (kernel 6.18.44-fc-v657) warns that the host
+# changed; with runs of 2026-12-07 (the same kernel) it does not; a model written before
+# edgevirt recorded hosts (2026-11-25's) cannot tell (null)
+H="$D/testbed/2026-12-06/model.json"
+jq -c 'select(.status == "ok" and .workload.op == "GET" and (.workload.value_size == 256 or
+        .workload.value_size == 16384) and .network.mtu >= 1276 and .repeat <= 1)' \
+    "$D/testbed/2026-11-25/model-input.jsonl" > "$T/old-anchors.jsonl"
+expect 0 "another host than the model's records (kernel 6.18.44-fc-v657 (anchors) vs 6.18.44-fc-v1300 (model))" \
+    "$M" rescale "$H" --anchors "$T/old-anchors.jsonl" -o "$T/h1.json"
+v=$("$M" rescale "$H" --anchors "$T/old-anchors.jsonl" -o "$T/h1.json" --json 2>/dev/null |
+    jq '.host_changed == true and (.host_difference | test("^kernel 6.18.44-fc-v657 "))')
+[ "$v" = true ] && echo "ok: --json host_changed true with the difference" || { echo "FAILED: host_changed" >&2; fail=1; }
+v=$(jq '[.hosts[].kernel] | sort == ["6.18.44-fc-v1300", "6.18.44-fc-v657"]' "$T/h1.json")
+[ "$v" = true ] && echo "ok: the rescaled model records the model's and the anchors' hosts" || { echo "FAILED: hosts of the rescaled model" >&2; fail=1; }
+"$M" rescale "$H" --anchors "$T/anchors.jsonl" -o "$T/h2.json" --json > "$T/h2rep.json" 2> "$T/h2err" || fail=1
+v=$(jq '.host_changed == false and (has("host_difference") | not) and
+        all(.platforms[]; .min_runs_per_point == 2)' "$T/h2rep.json")
+[ "$v" = true ] && ! grep -q "another host" "$T/h2err" && echo "ok: same kernel: no host warning, 2 runs per point" ||
+    { echo "FAILED: same-host anchors:" >&2; cat "$T/h2rep.json" "$T/h2err" >&2; fail=1; }
+v=$(jq '.host_changed == null' "$T/rep.json")
+[ "$v" = true ] && echo "ok: a model without hosts: host_changed null" || { echo "FAILED: host_changed of a model without hosts" >&2; fail=1; }
+# one run per anchor point: warned, per platform
+jq -c 'select(.repeat == 0)' "$T/anchors.jsonl" > "$T/single.jsonl"
+expect 0 "tb-relay: an anchor point has one run" "$M" rescale "$H" --anchors "$T/single.jsonl" -o "$T/h3.json"
 exit $fail

@@ -214,6 +214,11 @@ static void test_json(void)
 
     ev_model_set_diag(m, 0, 10, 6, 0.5, "note one\nnote two");
     ev_model_add_dataset(m, "runs.jsonl", 10);
+    /* hosts: the same host twice is one entry with the records summed, another kernel is new */
+    EV_CHECK(ev_model_add_host(m, "gw", "6.1.0-rpi", "aarch64", "Cortex-A72", 6) == EV_OK);
+    EV_CHECK(ev_model_add_host(m, "gw", "6.1.0-rpi", "aarch64", "Cortex-A72", 2) == EV_OK);
+    EV_CHECK(ev_model_add_host(m, "gw", "6.6.0-rpi", "aarch64", NULL, 2) == EV_OK);
+    EV_CHECK(ev_model_nhosts(m) == 2);
     EV_CHECK(ev_model_to_json(&t1, m) == EV_OK);
     EV_CHECK(ev_model_parse(&b, t1, "t.json", &err) == EV_OK);
     if (b) {
@@ -228,6 +233,16 @@ static void test_json(void)
         EV_CHECK_STR(d.notes, "note one\nnote two");
         EV_CHECK(d.points == 10 && d.dof == 6);
         EV_CHECK(ev_model_ndatasets(b) == 1);
+        EV_CHECK(ev_model_nhosts(b) == 2);
+        {
+            ev_host_info h0, h1;
+            EV_CHECK(ev_model_host(&h0, b, 0) == EV_OK && ev_model_host(&h1, b, 1) == EV_OK);
+            EV_CHECK_STR(h0.kernel, "6.1.0-rpi");
+            EV_CHECK_STR(h0.cpu, "Cortex-A72");
+            EV_CHECK(h0.records == 8 && h1.records == 2);
+            EV_CHECK_STR(h1.cpu, "");
+            EV_CHECK(ev_model_host(&h0, b, 2) == EV_EINVAL);
+        }
     }
     ev_model_free(b);
     b = NULL;
@@ -243,6 +258,8 @@ static void test_json(void)
             { "\"values\":\t[", "\"values\": [\"x\", ", "platforms[0].categories.user.values",
               EV_ESCHEMA },
             { "\"path\":\t\"vhost\"", "\"path\": \"tunnel\"", "platforms[0].path", EV_ESCHEMA },
+            { "\"kernel\":\t\"6.6.0-rpi\"", "\"kernel\": 6", "hosts[1].kernel", EV_ESCHEMA },
+            { "\"records\":\t8", "\"records\": -8", "hosts[0].records", EV_ESCHEMA },
         };
         size_t i;
         for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -124,9 +124,21 @@ static void test_recover_exact(void)
 
     set_truth(0);
     n = make_runs(recs, "linuxish", 0, sizes, 6, 1500, 0, NULL);
+    /* provenance: the hosts of the fitted records, one entry per distinct host */
+    for (size_t i = 0; i < n; i++) {
+        snprintf(recs[i].host, sizeof recs[i].host, "gw");
+        snprintf(recs[i].kernel, sizeof recs[i].kernel, "%s", i < 2 ? "6.1.0-old" : "6.1.0-new");
+        snprintf(recs[i].arch, sizeof recs[i].arch, "aarch64");
+    }
     EV_CHECK_MSG(ev_fit_records(&m, recs, n, &opt, &err) == EV_OK, "%s", err.msg);
     if (!m)
         return;
+    EV_CHECK(ev_model_nhosts(m) == 2);
+    {
+        ev_host_info h;
+        EV_CHECK(ev_model_host(&h, m, 1) == EV_OK && h.records == n - 2);
+        EV_CHECK_STR(h.kernel, "6.1.0-new");
+    }
     EV_CHECK(ev_model_nplatforms(m) == 1);
     for (c = 0; c < EV_NCAT; c++) {
         ev_param_set ps;
@@ -295,6 +307,7 @@ static void test_paper(void)
     for (i = 0; i < set.n; i++)
         EV_CHECK(set.recs[i].source == EV_SOURCE_RECONSTRUCTED);
     EV_CHECK_MSG(ev_fit_records(&fit, set.recs, set.n, &opt, &err) == EV_OK, "%s", err.msg);
+    EV_CHECK(fit && ev_model_nhosts(fit) == 0); /* reconstructed records ran nowhere */
     EV_CHECK(ev_model_default(&emb, &err) == EV_OK);
     if (fit && emb)
         EV_CHECK(same_params(fit, emb));
