@@ -438,6 +438,21 @@ static double ev_fit__busy(const ev_record *r)
     return (r->cpu[0] + r->cpu[1] + r->cpu[2] + r->cpu[3]) / 100.0;
 }
 
+int ev_fit__add_hosts(ev_model *m, const ev_record *recs, size_t n)
+{
+    size_t i;
+    int rc;
+    for (i = 0; i < n; i++) {
+        const ev_record *r = &recs[i];
+        if (!ev_fit_record_usable(r) || r->source == EV_SOURCE_RECONSTRUCTED || !r->kernel[0])
+            continue;
+        rc = ev_model_add_host(m, r->host, r->kernel, r->arch, r->cpu_model, 1);
+        if (rc)
+            return rc;
+    }
+    return EV_OK;
+}
+
 size_t ev_fit__saturated_busy(double *u, const ev_record *const *rr, size_t n)
 {
     double *b = malloc((n ? n : 1) * sizeof *b);
@@ -583,15 +598,10 @@ int ev_fit_records(ev_model **out, const ev_record *recs, size_t n, const ev_fit
     }
     (void)nrec;
     /* provenance: the hosts the fitted records ran on (rescale compares the anchors') */
-    for (i = 0; i < n; i++) {
-        const ev_record *r = &recs[i];
-        if (!ev_fit_record_usable(r) || r->source == EV_SOURCE_RECONSTRUCTED || !r->kernel[0])
-            continue;
-        rc = ev_model_add_host(m, r->host, r->kernel, r->arch, r->cpu_model, 1);
-        if (rc) {
-            ev_error_set(err, rc, "out of memory");
-            goto done;
-        }
+    rc = ev_fit__add_hosts(m, recs, n);
+    if (rc) {
+        ev_error_set(err, rc, "out of memory");
+        goto done;
     }
     *out = m;
     m = NULL;

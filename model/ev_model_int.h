@@ -44,5 +44,9 @@ void ev_model__design_row(double row[EV_NPARAM], ev_op op, const ev_counts *c);
  * there are none). Shared by the fit and re-anchoring (docs/model.md, "Utilization at
  * saturation"). RETURNS the number of such records (0 also when out of memory). */
 size_t ev_fit__saturated_busy(double *u, const ev_record *const *rr, size_t n);
+/* Count the hosts of the usable, measured records among recs[0..n-1] that name their kernel
+ * in m (ev_model_add_host): the fit records where its data ran, re-anchoring adds the
+ * anchors'. RETURNS EV_OK or EV_ENOMEM. */
+int ev_fit__add_hosts(ev_model *m, const ev_record *recs, size_t n);
 
 #endif

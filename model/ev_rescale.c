@@ -50,6 +50,11 @@ typedef struct ev_rs_anchor {
     unsigned op, size, mtu;
 } ev_rs_anchor;
 
+static int ev_rs__same_config(const ev_rs_anchor *a, const ev_rs_anchor *b)
+{
+    return a->op == b->op && a->size == b->size && a->mtu == b->mtu;
+}
+
 /* y ~ a F + b V, weighted; RETURNS 1 when two factors came out (both > 0, not collinear),
  * 0 for the one-factor fallback (*a = *b). *rsd: relative residual sd (or -1 if dof < 2). */
 static int ev_rs__factors(double *a, double *b, double *rsd, const ev_rs_anchor *an, size_t n,
@@ -171,13 +176,11 @@ int ev_rescale(ev_model **out, ev_rescale_report **rep, size_t *nrep, const ev_m
         if (b >= 0 && b < nm->client_rtt_s)
             nm->client_rtt_s = b;
     }
-    for (i = 0; i < n; i++) /* provenance: the costs are now also the anchors' host's */
-        if (ev_fit_record_usable(&recs[i]) && recs[i].kernel[0] &&
-            (rc = ev_model_add_host(nm, recs[i].host, recs[i].kernel, recs[i].arch,
-                                    recs[i].cpu_model, 1)) != EV_OK) {
-            ev_model_free(nm);
-            return ev_error_set(err, rc, "out of memory");
-        }
+    rc = ev_fit__add_hosts(nm, recs, n); /* the costs are now also the anchors' host's */
+    if (rc) {
+        ev_model_free(nm);
+        return ev_error_set(err, rc, "out of memory");
+    }
     an = calloc(nusable, sizeof *an);
     rr = calloc(nusable, sizeof *rr);
     rp = calloc(np, sizeof *rp);
@@ -224,10 +227,8 @@ int ev_rescale(ev_model **out, ev_rescale_report **rep, size_t *nrep, const ev_m
             an[na].op = r->op;
             an[na].size = r->value_size;
             an[na].mtu = r->mtu;
-            for (j = 0; j < na; j++)
-                if (an[j].op == an[na].op && an[j].size == an[na].size &&
-                    an[j].mtu == an[na].mtu)
-                    break;
+            for (j = 0; j < na && !ev_rs__same_config(&an[j], &an[na]); j++)
+                ;
             configs += j == na;
             rr[na] = r;
             na++;
@@ -243,8 +244,7 @@ int ev_rescale(ev_model **out, ev_rescale_report **rep, size_t *nrep, const ev_m
             for (i = 0; i < na; i++) {
                 size_t runs = 0;
                 for (j = 0; j < na; j++)
-                    runs += an[j].op == an[i].op && an[j].size == an[i].size &&
-                            an[j].mtu == an[i].mtu;
+                    runs += (size_t)ev_rs__same_config(&an[j], &an[i]);
                 if (runs < R->min_runs)
                     R->min_runs = runs;
             }
